@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ProcMacroSrv.Fixtures;
+
+/// <summary>The outcome of one finished child process.</summary>
+internal sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The last <paramref name="maxLines"/> lines of stderr, for exception messages.</summary>
+    public string StandardErrorTail(int maxLines = 60)
+    {
+        var lines = StandardError.TrimEnd().Split('\n');
+        return lines.Length <= maxLines
+            ? string.Join('\n', lines)
+            : "...\n" + string.Join('\n', lines[^maxLines..]);
+    }
+}
+
+/// <summary>Runs tools (cargo, rustc, rustup) and captures their output.</summary>
+internal static class ProcessRunner
+{
+    /// <summary>Variables that would redirect or alter a cargo/rustc run; removed from child processes.</summary>
+    private static readonly string[] s_inheritedVariablesToClear =
+    [
+        "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTUP_TOOLCHAIN",
+        "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC_BOOTSTRAP",
+        "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_BUILD_TARGET", "CARGO_BUILD_RUSTC",
+        "CARGO_MANIFEST_DIR", "CARGO_PRIMARY_PACKAGE",
+    ];
+
+    public static ProcessResult Run(
+        string fileName,
+        IEnumerable<string> arguments,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in s_inheritedVariablesToClear)
+        {
+            startInfo.Environment.Remove(name);
+        }
+
+        startInfo.Environment["CARGO_TERM_COLOR"] = "never";
+        startInfo.Environment["CARGO_NET_OFFLINE"] = "true";
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment)
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        var commandLine = string.Join(' ', new[] { fileName }.Concat(startInfo.ArgumentList).Select(Quote));
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new FixtureSetupException($"Cannot start `{commandLine}`: {e.Message}. {FixtureSetupException.InstallHint}", e);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var limit = timeout ?? TimeSpan.FromMinutes(30);
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new FixtureBuildException($"`{commandLine}` did not finish within {limit}; it was killed.");
+        }
+
+        process.WaitForExit(); // also waits for the redirected streams to reach end of file
+        return new ProcessResult(commandLine, process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=+,@".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
