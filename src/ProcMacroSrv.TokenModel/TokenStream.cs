@@ -75,6 +75,9 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
     /// <inheritdoc/>
     public TokenTree this[int index] => Flatten()[index];
 
+    /// <summary>The flattened trees, shared with the stream: callers in this assembly only read it.</summary>
+    internal TokenTree[] FlatTrees => Flatten();
+
     private TokenTree[] Flatten()
     {
         var repr = _repr;

@@ -1,0 +1,73 @@
+using System.Text;
+using ProcMacroSrv.TokenModel.Lexing;
+
+namespace ProcMacroSrv.TokenModel.Literals;
+
+/// <summary>The result of <see cref="LiteralParser.Parse"/>.</summary>
+public sealed class LiteralParseResult
+{
+    internal LiteralParseResult(Literal? literal, IReadOnlyList<LexDiagnostic> diagnostics, ParseOutcome outcome, string? errorMessage)
+    {
+        Literal = literal;
+        Diagnostics = diagnostics;
+        Outcome = outcome;
+        ErrorMessage = errorMessage;
+    }
+
+    /// <summary>The literal, when the outcome is <see cref="ParseOutcome.Value"/>.</summary>
+    public Literal? Literal { get; }
+
+    /// <summary>Errors rustc reports while lexing the text (an erroneous literal is still returned, with kind Err).</summary>
+    public IReadOnlyList<LexDiagnostic> Diagnostics { get; }
+
+    /// <summary>What the macro observes.</summary>
+    public ParseOutcome Outcome { get; }
+
+    /// <summary>rustc's message for <see cref="ParseOutcome.Error"/> (for example <c>not a literal</c>), or the cause of a panic.</summary>
+    public string? ErrorMessage { get; }
+}
+
+/// <summary>
+/// <c>Literal::from_str</c> as rustc's proc-macro server implements it: the whole text is
+/// lexed, then it must be exactly one literal token, optionally preceded by a <c>-</c> that
+/// touches it, and only numbers may be negative. The symbol of a negative literal keeps the
+/// <c>-</c>; the suffix is split off exactly as for a positive one.
+/// </summary>
+public static class LiteralParser
+{
+    /// <summary>Parses <paramref name="text"/>; the literal gets <paramref name="span"/> (rustc gives it the call site).</summary>
+    public static LiteralParseResult Parse(string text, Span span = default, Edition edition = Edition.Edition2021)
+    {
+        // Spans carry byte offsets here so that adjacency and coverage can be checked.
+        var lexed = TokenStreamParser.ParseWithoutShebang(text, static (s, e) => new Span(0, 0, (uint)s, (uint)e, 0),
+            new ParseOptions(edition));
+        if (lexed.Outcome != ParseOutcome.Value)
+            return new LiteralParseResult(null, lexed.Diagnostics, lexed.Outcome, lexed.ErrorMessage);
+
+        var trees = lexed.Stream!.AsSpan();
+        var index = 0;
+        var minus = trees.Length > 0 && trees[0] is Punct { Char: '-' };
+        if (minus) index++;
+        if (index >= trees.Length || trees[index] is not Literal literal)
+            return Failure(lexed, "not a literal");
+
+        var firstStart = trees[0].Span.Start;
+        if (firstStart != 0 || literal.Span.End != (uint)Encoding.UTF8.GetByteCount(text))
+            return Failure(lexed, "comment or whitespace around literal");
+
+        var symbol = literal.Symbol;
+        if (minus)
+        {
+            if (trees[0].Span.End != literal.Span.Start)
+                return Failure(lexed, "comment or whitespace after minus");
+            if (literal.Kind is not (LiteralKind.Integer or LiteralKind.Float))
+                return Failure(lexed, "non-numeric literal may not be negated");
+            symbol = Symbol.Intern("-" + symbol.Text);
+        }
+        var result = new Literal(literal.Kind, literal.Hashes, symbol, literal.Suffix, span);
+        return new LiteralParseResult(result, lexed.Diagnostics, ParseOutcome.Value, null);
+    }
+
+    private static LiteralParseResult Failure(TokenStreamParseResult lexed, string message) =>
+        new(null, lexed.Diagnostics, ParseOutcome.Error, message);
+}
