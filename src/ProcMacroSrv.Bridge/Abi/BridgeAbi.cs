@@ -1,0 +1,114 @@
+using ProcMacroSrv.Inspection;
+
+namespace ProcMacroSrv.Bridge.Abi;
+
+/// <summary>One method of a bridge ABI: its operation and its declared signature.</summary>
+/// <param name="Op">What the method does.</param>
+/// <param name="Name">The method's name in that rustc's <c>with_api!</c> list (for messages).</param>
+/// <param name="Parameters">Parameter types in declared order.</param>
+/// <param name="Returns">The return type.</param>
+public sealed record BridgeMethod(BridgeOp Op, string Name, IReadOnlyList<WireType> Parameters, WireType Returns);
+
+/// <summary>Where a handle type's counter lives in the dylib's <c>HandleCounters</c> static, and how it behaves.</summary>
+/// <param name="Type">The handle type.</param>
+/// <param name="CounterIndex">Index of its counter in the counters struct.</param>
+/// <param name="Interned">True when equal values share one handle (spans; in 1.63 also puncts and idents).</param>
+public sealed record HandleSlot(HandleType Type, int CounterIndex, bool Interned);
+
+/// <summary>How a client's 16-byte <c>Client</c> struct reaches its handle counters.</summary>
+public enum CountersAccess : byte
+{
+    /// <summary><c>Client+0</c> is a function returning the counters (1.63).</summary>
+    Function,
+    /// <summary><c>Client+0</c> points at the counters (1.85+).</summary>
+    Pointer,
+}
+
+/// <summary>
+/// A bridge ABI as data: everything that differs between rustc versions on the proc_macro
+/// bridge. <see cref="Rpc.BridgeInterpreter"/> serves any ABI described this way.
+/// </summary>
+public sealed class BridgeAbi
+{
+    private readonly BridgeMethod?[] _byTag;
+
+    /// <summary>Creates an ABI description.</summary>
+    /// <param name="name">Short id (A63, A85, A95).</param>
+    /// <param name="description">Which toolchains use it.</param>
+    /// <param name="groups">Method groups in tag order; one group with no name means flat one-byte tags.</param>
+    /// <param name="reversedArguments">True when arguments are encoded last-first.</param>
+    /// <param name="counters">How the client reaches its counters.</param>
+    /// <param name="counterWidth">Bytes per counter (8: AtomicUsize, 4: AtomicU32).</param>
+    /// <param name="handles">The handle types with their counter slots.</param>
+    /// <param name="inputHasGlobals">True when the input buffer starts with def/call/mixed site span handles.</param>
+    /// <param name="treesByHandle">True when token trees travel as handles (1.63), false when as structs.</param>
+    public BridgeAbi(string name, string description, IReadOnlyList<(string? Group, IReadOnlyList<BridgeMethod> Methods)> groups,
+        bool reversedArguments, CountersAccess counters, int counterWidth, IReadOnlyList<HandleSlot> handles,
+        bool inputHasGlobals, bool treesByHandle)
+    {
+        Name = name;
+        Description = description;
+        ReversedArguments = reversedArguments;
+        Counters = counters;
+        CounterWidth = counterWidth;
+        Handles = handles;
+        InputHasGlobals = inputHasGlobals;
+        TreesByHandle = treesByHandle;
+        TagWidth = groups.Count == 1 && groups[0].Group is null ? 1 : 2;
+        _byTag = new BridgeMethod?[TagWidth == 1 ? 256 : 65536];
+        var all = new List<BridgeMethod>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            for (var m = 0; m < groups[g].Methods.Count; m++)
+            {
+                var tag = TagWidth == 1 ? m : (g << 8) | m;
+                _byTag[tag] = groups[g].Methods[m];
+                all.Add(groups[g].Methods[m]);
+            }
+        }
+        Methods = all;
+    }
+
+    /// <summary>Short id (A63, A85, A95).</summary>
+    public string Name { get; }
+
+    /// <summary>Which toolchains use this ABI.</summary>
+    public string Description { get; }
+
+    /// <summary>1 (flat list) or 2 (group, method) bytes per method tag.</summary>
+    public int TagWidth { get; }
+
+    /// <summary>True when arguments are encoded in reverse declared order.</summary>
+    public bool ReversedArguments { get; }
+
+    /// <summary>How the client reaches its counters.</summary>
+    public CountersAccess Counters { get; }
+
+    /// <summary>Bytes per counter.</summary>
+    public int CounterWidth { get; }
+
+    /// <summary>Handle types and their counters.</summary>
+    public IReadOnlyList<HandleSlot> Handles { get; }
+
+    /// <summary>True when the input starts with the three global span handles.</summary>
+    public bool InputHasGlobals { get; }
+
+    /// <summary>True when token trees travel as handles.</summary>
+    public bool TreesByHandle { get; }
+
+    /// <summary>All methods, in tag order.</summary>
+    public IReadOnlyList<BridgeMethod> Methods { get; }
+
+    /// <summary>The method with this tag, or null.</summary>
+    public BridgeMethod? MethodForTag(int tag) => (uint)tag < (uint)_byTag.Length ? _byTag[tag] : null;
+
+    /// <summary>The counter slot of a handle type.</summary>
+    public HandleSlot SlotOf(HandleType type)
+    {
+        foreach (var h in Handles) if (h.Type == type) return h;
+        throw new InvalidOperationException($"bridge ABI {Name} has no {type} handles");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Description})";
+}

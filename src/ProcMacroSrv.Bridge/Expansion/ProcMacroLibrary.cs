@@ -1,0 +1,156 @@
+using ProcMacroSrv.Bridge.Abi;
+using ProcMacroSrv.Bridge.Native;
+using ProcMacroSrv.Bridge.Rpc;
+using ProcMacroSrv.Inspection;
+using ProcMacroSrv.TokenModel;
+
+namespace ProcMacroSrv.Bridge.Expansion;
+
+/// <summary>A macro name the dylib does not declare.</summary>
+public sealed class UnknownMacroException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public UnknownMacroException(string name) : base($"proc-macro `{name}` is missing") => MacroName = name;
+
+    /// <summary>The name asked for.</summary>
+    public string MacroName { get; }
+}
+
+/// <summary>Loading a dylib failed after inspection passed (the dynamic loader refused it).</summary>
+public sealed class DylibLoadException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public DylibLoadException(string path, string reason) : base($"{path}: {reason}") => Path = path;
+
+    /// <summary>The dylib.</summary>
+    public string Path { get; }
+}
+
+/// <summary>
+/// A loaded proc-macro dylib: what inspection read, the bridge ABI chosen from its rustc version,
+/// and its macros. Expansions run one at a time per process, each on a fresh thread.
+/// </summary>
+public sealed class ProcMacroLibrary
+{
+    /// <summary>Stack size of an expansion thread, as rustc and rust-analyzer give macros.</summary>
+    public const int ExpansionStackSize = 8 * 1024 * 1024;
+
+    // Environment, working directory and fd 1 are process-wide: one expansion at a time.
+    private static readonly Lock ExpansionLock = new();
+
+    private readonly RegisteredMacro[] _registered;
+
+    private ProcMacroLibrary(DylibInfo info, BridgeAbi abi, string loadedFrom, RegisteredMacro[] registered)
+    {
+        Info = info;
+        Abi = abi;
+        LoadedFrom = loadedFrom;
+        _registered = registered;
+        Macros = registered.Select(r => new ProcMacroDescriptor(r.Name, r.Kind switch
+        {
+            0 => ProcMacroKind.CustomDerive,
+            1 => ProcMacroKind.Attr,
+            _ => ProcMacroKind.Bang,
+        }, r.Helpers)).ToArray();
+    }
+
+    /// <summary>What inspection read from the file.</summary>
+    public DylibInfo Info { get; }
+
+    /// <summary>The bridge ABI serving this dylib.</summary>
+    public BridgeAbi Abi { get; }
+
+    /// <summary>The path actually opened (a private copy when the original changed after a first load).</summary>
+    public string LoadedFrom { get; }
+
+    /// <summary>The macros, in declaration order.</summary>
+    public IReadOnlyList<ProcMacroDescriptor> Macros { get; }
+
+    /// <summary>Inspects, chooses the ABI, then opens the dylib. Nothing is opened when inspection fails.</summary>
+    /// <exception cref="DylibInspectionException">The file is not a loadable proc-macro dylib.</exception>
+    /// <exception cref="UnknownBridgeAbiException">Its rustc's bridge ABI is unknown.</exception>
+    /// <exception cref="DylibLoadException">The dynamic loader refused it.</exception>
+    public static ProcMacroLibrary Load(string path) => Load(DylibInspector.Inspect(path), null);
+
+    internal static ProcMacroLibrary Load(DylibInfo info, string? openPath)
+    {
+        var abi = BridgeAbiCatalog.For(info.RustcVersion);
+        var target = openPath ?? info.Path;
+        try
+        {
+            var (_, registered) = DylibLoader.Open(target, info.Registrar.Name);
+            return new ProcMacroLibrary(info, abi, target, registered);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DylibLoadException(info.Path, e.Message);
+        }
+    }
+
+    /// <summary>Expands one macro. A panic of the macro is a result, not an exception.</summary>
+    /// <exception cref="UnknownMacroException">No macro of that name.</exception>
+    public ExpansionResult Expand(ExpansionRequest request)
+    {
+        var index = Array.FindIndex(_registered, r => r.Name == request.MacroName);
+        if (index < 0) throw new UnknownMacroException(request.MacroName);
+        var entry = _registered[index];
+
+        ExpansionResult? result = null;
+        Exception? failure = null;
+        lock (ExpansionLock)
+        {
+            using var environment = ProcessEnvironment.Apply(request.Environment, request.CurrentDirectory);
+            // A fresh thread per expansion: the client keeps its bridge state in thread-locals.
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    result = RunClient(entry, request);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            }, ExpansionStackSize)
+            {
+                Name = request.MacroName.Length > 15 ? request.MacroName[..15] : request.MacroName,
+                IsBackground = true,
+            };
+            thread.Start();
+            thread.Join();
+        }
+        if (failure is not null) throw new InvalidOperationException($"expansion of `{request.MacroName}` failed in the server: {failure.Message}", failure);
+        return result!;
+    }
+
+    private ExpansionResult RunClient(RegisteredMacro entry, ExpansionRequest request)
+    {
+        var counters = new HandleCounters(HandleCounters.Locate(entry.ClientWord0, Abi), Abi);
+        var store = new HandleStore(counters.Next);
+        var server = new TokenServer(request.Spans, EmptyEnvironment);
+        var interpreter = new BridgeInterpreter(Abi, store, server);
+
+        var input = new RpcWriter();
+        TokenStream[] inputs = entry.Kind == 1
+            ? [request.Attributes ?? TokenStream.Empty, request.Input]
+            : [request.Input];
+        interpreter.WriteInput(input, inputs);
+
+        byte[] output;
+        using (StdoutDiversion.ToStderr())
+        {
+            output = BridgeCall.Run(entry.Run, input.Written, interpreter, request.ForceShowPanics);
+        }
+        var (stream, panic) = interpreter.ReadOutput(output);
+        return new ExpansionResult(stream, panic)
+        {
+            Diagnostics = server.Diagnostics,
+            TrackedEnvVars = server.TrackedEnvVars,
+            TrackedPaths = server.TrackedPaths,
+            BridgeCalls = interpreter.Calls,
+            LeakedHandles = store.LiveOwned,
+        };
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyEnvironment = new Dictionary<string, string>();
+}

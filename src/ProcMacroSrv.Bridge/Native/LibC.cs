@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace ProcMacroSrv.Bridge.Native;
+
+/// <summary>The few libc functions the bridge needs: the dynamic loader, the C environment and file descriptors.</summary>
+internal static unsafe partial class LibC
+{
+    private const string Lib = "libc";
+
+    public const int RTLD_NOW = 0x2;
+    public const int RTLD_LOCAL = 0x0;
+    public const int RTLD_DEEPBIND = 0x8;
+
+    [LibraryImport(Lib, EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint DlOpen(string path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "dlsym", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint DlSym(nint handle, string symbol);
+
+    [LibraryImport(Lib, EntryPoint = "dlerror")]
+    public static partial nint DlError();
+
+    /// <summary>The loader's last error message, or a fallback.</summary>
+    public static string LastDlError() => Marshal.PtrToStringUTF8(DlError()) ?? "unknown dynamic loader error";
+
+    // .NET's Environment keeps its own copy of the environment; a macro reads the C one.
+    [LibraryImport(Lib, EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int SetEnv(string name, string value, int overwrite);
+
+    [LibraryImport(Lib, EntryPoint = "unsetenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int UnsetEnv(string name);
+
+    [LibraryImport(Lib, EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint GetEnv(string name);
+
+    [LibraryImport(Lib, EntryPoint = "dup", SetLastError = true)]
+    public static partial int Dup(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int oldFd, int newFd);
+
+    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "fflush")]
+    public static partial int FFlush(nint stream);
+
+    [LibraryImport(Lib, EntryPoint = "chdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int ChDir(string path);
+
+    /// <summary>The C-level value of an environment variable (what a macro sees), or null.</summary>
+    public static string? ReadEnv(string name) => Marshal.PtrToStringUTF8(GetEnv(name));
+}

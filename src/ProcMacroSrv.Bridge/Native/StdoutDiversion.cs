@@ -1,0 +1,32 @@
+namespace ProcMacroSrv.Bridge.Native;
+
+/// <summary>
+/// Points file descriptor 1 at stderr while a macro runs, so that a macro's <c>println!</c>
+/// never reaches our stdout (the protocol channel in server mode).
+/// </summary>
+internal readonly struct StdoutDiversion : IDisposable
+{
+    private const int Stdout = 1;
+    private const int Stderr = 2;
+    private readonly int _saved;
+
+    private StdoutDiversion(int saved) => _saved = saved;
+
+    /// <summary>Starts the diversion; dispose to restore fd 1.</summary>
+    public static StdoutDiversion ToStderr()
+    {
+        LibC.FFlush(0);
+        var saved = LibC.Dup(Stdout);
+        if (saved >= 0) LibC.Dup2(Stderr, Stdout);
+        return new StdoutDiversion(saved);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_saved < 0) return;
+        LibC.FFlush(0);
+        LibC.Dup2(_saved, Stdout);
+        LibC.Close(_saved);
+    }
+}

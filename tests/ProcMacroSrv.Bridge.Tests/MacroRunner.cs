@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using ProcMacroSrv.Bridge.Expansion;
+using ProcMacroSrv.Fixtures;
+using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Lexing;
+using ProcMacroSrv.TokenModel.Printing;
+using ProcMacroSrv.TokenModel.Spans;
+
+namespace ProcMacroSrv.Bridge.Tests;
+
+/// <summary>Expands fixture macros through the bridge, the way the CLI does, and reads results back.</summary>
+internal static class MacroRunner
+{
+    private static readonly ProcMacroLibraryCache Cache = new();
+
+    public static FixtureDylibs Stable => FixtureCrates.Build(Toolchains.Stable);
+
+    public static ProcMacroLibrary Library(string path) => Cache.Get(path);
+
+    public static TokenStream Lex(string text, uint file = 0)
+    {
+        var parsed = TokenStreamParser.Parse(text, (s, e) => Span.InFile(file, (uint)s, (uint)e));
+        Assert.True(parsed.IsSuccess, $"test input does not lex: {parsed.ErrorMessage}");
+        return parsed.Stream!;
+    }
+
+    public static ExpansionResult Expand(string dylib, string macro, string input, string? attr = null,
+        IReadOnlyList<KeyValuePair<string, string>>? env = null, string? cwd = null)
+    {
+        var callSite = Span.InFile(0, 0, (uint)Encoding.UTF8.GetByteCount(input));
+        var files = new Dictionary<uint, SourceFileText> { [0] = new("input.rs", input), [1] = new("attr.rs", attr ?? "") };
+        var spans = new SourceTextSpanSemantics(callSite, callSite, callSite, files);
+        return Library(dylib).Expand(new ExpansionRequest(macro, Lex(input), spans)
+        {
+            Attributes = attr is null ? null : Lex(attr, 1),
+            Environment = env ?? [],
+            CurrentDirectory = cwd,
+        });
+    }
+
+    /// <summary>Expands and returns the printed output; fails the test if the macro panicked.</summary>
+    public static string ExpandToText(string dylib, string macro, string input, string? attr = null,
+        IReadOnlyList<KeyValuePair<string, string>>? env = null)
+    {
+        var result = Expand(dylib, macro, input, attr, env);
+        Assert.True(result.Succeeded, $"{macro} panicked: {result.PanicMessage}");
+        Assert.Equal(0, result.LeakedHandles);
+        return TokenPrinter.Print(result.Output!);
+    }
+
+    /// <summary>The values of a <c>["a", "b"]</c> expansion, with Rust string escapes decoded.</summary>
+    public static string[] StringArray(TokenStream output)
+    {
+        var group = Assert.IsType<Group>(Assert.Single(output.AsSpan().ToArray()));
+        Assert.Equal(Delimiter.Bracket, group.Delimiter);
+        return group.Stream.AsSpan().ToArray().OfType<Literal>().Select(l =>
+        {
+            Assert.Equal(LiteralKind.Str, l.Kind);
+            return Unescape(l.Symbol.Text);
+        }).ToArray();
+    }
+
+    /// <summary>The value of a single string literal expansion.</summary>
+    public static string StringValue(TokenStream output)
+    {
+        var literal = Assert.IsType<Literal>(Assert.Single(output.AsSpan().ToArray()));
+        Assert.Equal(LiteralKind.Str, literal.Kind);
+        return Unescape(literal.Symbol.Text);
+    }
+
+    /// <summary>Decodes the escapes of a Rust string literal body.</summary>
+    public static string Unescape(string body)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (body[i] != '\\')
+            {
+                sb.Append(body[i]);
+                continue;
+            }
+            var c = body[++i];
+            switch (c)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case 'r': sb.Append('\r'); break;
+                case '0': sb.Append('\0'); break;
+                case '\\': sb.Append('\\'); break;
+                case '\'': sb.Append('\''); break;
+                case '"': sb.Append('"'); break;
+                case 'x':
+                    sb.Append((char)int.Parse(body.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    i += 2;
+                    break;
+                case 'u':
+                    var close = body.IndexOf('}', i);
+                    sb.Append(char.ConvertFromUtf32(int.Parse(body.AsSpan(i + 2, close - i - 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+                    i = close;
+                    break;
+                case '\n':
+                    while (i + 1 < body.Length && char.IsWhiteSpace(body[i + 1])) i++;
+                    break;
+                default: throw new FormatException($"unknown escape \\{c}");
+            }
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>Reads <c>const NAME: T = value;</c> items out of an expansion.</summary>
+internal static class ConstItems
+{
+    /// <summary>Every string literal value (depth-first, through groups) in the value of const <paramref name="name"/>.</summary>
+    public static string[] Strings(TokenStream output, string name)
+    {
+        var trees = FindImpl(output).AsSpan().ToArray();
+        var at = Array.FindIndex(trees, t => t is Ident i && i.Name.Text == name);
+        Assert.True(at >= 0, $"no const {name} in the expansion");
+        var eq = Array.FindIndex(trees, at, t => t is Punct { Char: '=' });
+        var end = Array.FindIndex(trees, eq, t => t is Punct { Char: ';' });
+        var values = new List<string>();
+        void Collect(TokenTree t)
+        {
+            switch (t)
+            {
+                case Literal { Kind: LiteralKind.Str } l: values.Add(MacroRunner.Unescape(l.Symbol.Text)); break;
+                case Group g: foreach (var c in g.Stream.AsSpan()) Collect(c); break;
+            }
+        }
+        for (var i = eq + 1; i < end; i++) Collect(trees[i]);
+        return values.ToArray();
+    }
+
+    // Consts may sit inside `impl X { ... }`: look into the last brace group of an impl.
+    private static TokenStream FindImpl(TokenStream output)
+    {
+        var trees = output.AsSpan().ToArray();
+        if (trees.Length > 0 && trees[0] is Ident { Name.Text: "impl" } && trees[^1] is Group { Delimiter: Delimiter.Brace } body) return body.Stream;
+        return output;
+    }
+}
