@@ -1,0 +1,23 @@
+using Microsoft.Win32.SafeHandles;
+using ProcMacroSrv.Bridge.Native;
+
+namespace ProcMacroSrv.Bridge.Expansion;
+
+/// <summary>
+/// Keeps the process's stdout for the protocol alone. A macro's <c>println!</c> is buffered by
+/// its own copy of std and may be flushed at any later time, so diverting fd 1 only around each
+/// call is not enough for a server: the protocol gets a private duplicate of stdout, and fd 1
+/// points at stderr for the rest of the process.
+/// </summary>
+public static class ProtocolStdout
+{
+    /// <summary>Returns a stream on the original stdout and points fd 1 at stderr from now on.</summary>
+    public static Stream Reserve()
+    {
+        var fd = LibC.Dup(1);
+        if (fd < 0) throw new IOException("cannot duplicate stdout for the protocol");
+        LibC.FFlush(0);
+        LibC.Dup2(2, 1);
+        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
+    }
+}

@@ -1,0 +1,100 @@
+using ProcMacroSrv.Bridge.Abi;
+using ProcMacroSrv.Bridge.Expansion;
+using ProcMacroSrv.Inspection;
+using ProcMacroSrv.Protocol;
+using ProcMacroSrv.TokenModel.Spans;
+using BridgeKind = ProcMacroSrv.Bridge.Expansion.ProcMacroKind;
+using WireKind = ProcMacroSrv.Protocol.ProcMacroKind;
+using ProtocolMacro = ProcMacroSrv.Protocol.ProcMacroDescriptor;
+
+namespace ProcMacroSrv.Server;
+
+/// <summary>
+/// Answers json-legacy requests with the bridge: the glue between the wire messages and
+/// <see cref="ProcMacroLibrary"/>. One instance per connection (it holds the span mode).
+/// </summary>
+internal sealed class ExpansionService : IDisposable
+{
+    private readonly ProcMacroLibraryCache _libraries = new();
+
+    /// <summary>The connection's span mode; every connection starts in Id mode.</summary>
+    public SpanMode SpanMode { get; private set; } = SpanMode.Id;
+
+    public Response Handle(Request request) => request switch
+    {
+        ApiVersionCheckRequest => new ApiVersionCheckResponse(ApiVersion.Current),
+        SetConfigRequest config => SetConfig(config),
+        ListMacrosRequest list => ListMacros(list),
+        ExpandMacroRequest expand => ExpandMacro(expand),
+        _ => throw new ProtocolException($"unsupported request {request.GetType().Name}"),
+    };
+
+    private SetConfigResponse SetConfig(SetConfigRequest config)
+    {
+        SpanMode = config.SpanMode;
+        return new SetConfigResponse(SpanMode);
+    }
+
+    private ListMacrosResponse ListMacros(ListMacrosRequest request)
+    {
+        if (!TryLoad(request.DylibPath, out var library, out var error)) return ListMacrosResponse.Err(error);
+        return ListMacrosResponse.Ok(library.Macros.Select(m => new ProtocolMacro(m.Name, m.Kind switch
+        {
+            BridgeKind.CustomDerive => WireKind.CustomDerive,
+            BridgeKind.Attr => WireKind.Attr,
+            _ => WireKind.FuncLike,
+        })).ToArray());
+    }
+
+    private Response ExpandMacro(ExpandMacroRequest request)
+    {
+        // Decoding first: a malformed tree is the request's fault whatever the dylib.
+        var input = ExpansionInput.Decode(request, SpanMode);
+        if (!TryLoad(request.Lib, out var library, out var error)) return input.EncodeError("failed to load macro: " + error);
+
+        var globals = input.Globals;
+        SpanSemantics spans = input.SpanMode == SpanMode.Id
+            ? new OpaqueSpanSemantics(globals.DefSite, globals.CallSite, globals.MixedSite)
+            : new LocatedSpanSemantics(globals.DefSite, globals.CallSite, globals.MixedSite);
+        ExpansionResult result;
+        try
+        {
+            result = library.Expand(new ExpansionRequest(request.MacroName, input.Body, spans)
+            {
+                Attributes = input.Attributes,
+                Environment = request.Env,
+                CurrentDirectory = request.CurrentDir,
+            });
+        }
+        catch (UnknownMacroException e)
+        {
+            return input.EncodeError(e.Message);
+        }
+        return result.Output is { } output ? input.EncodeResult(output) : input.EncodeError(result.PanicMessage ?? string.Empty);
+    }
+
+    private bool TryLoad(string path, out ProcMacroLibrary library, out string error)
+    {
+        try
+        {
+            library = _libraries.Get(path);
+            error = string.Empty;
+            return true;
+        }
+        catch (Exception e) when (e is DylibInspectionException or UnknownBridgeAbiException or DylibLoadException)
+        {
+            library = null!;
+            // The reference's prefix; the reason is ours (it names the file and what is wrong).
+            error = $"Cannot create expander for {path}: {Reason(e)}";
+            return false;
+        }
+    }
+
+    private static string Reason(Exception e) => e switch
+    {
+        DylibInspectionException inspection => inspection.Reason,
+        _ => e.Message,
+    };
+
+    public void Dispose() => _libraries.Dispose();
+}
