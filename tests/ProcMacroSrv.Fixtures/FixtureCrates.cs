@@ -43,8 +43,8 @@ public static class FixtureCrates
     public static IReadOnlyList<string> Packages(Toolchain toolchain) => toolchain.Name switch
     {
         "1.63" => ["pm-basics"],
-        "1.85" => ["pm-basics", "demo-macros", "real-macros"],
-        _ => ["pm-basics", "pm-modern", "demo-macros", "real-macros"],
+        "1.85" => ["pm-basics", "pm-hostile", "demo-macros", "real-macros"],
+        _ => ["pm-basics", "pm-modern", "pm-hostile", "demo-macros", "real-macros"],
     };
 
     private static FixtureDylibs BuildNow(Toolchain toolchain)

@@ -36,6 +36,9 @@ public sealed class FixtureDylibs
     /// <summary>fixtures/pm-modern (rustc ≥ 1.88: stable, 1.96, nightly).</summary>
     public string PmModern => Get("pm_modern");
 
+    /// <summary>pm-hostile: macros that crash, abort, exit, overflow their stack, hang or exhaust memory.</summary>
+    public string PmHostile => Get("pm_hostile");
+
     /// <summary>fixtures/demo-macros (every toolchain but 1.63).</summary>
     public string DemoMacros => Get("demo_macros");
 

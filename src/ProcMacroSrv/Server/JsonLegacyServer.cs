@@ -1,25 +1,31 @@
-using System.Text;
-using ProcMacroSrv.Protocol;
+using System.Buffers;
 using ProcMacroSrv.Protocol.Json;
 
 namespace ProcMacroSrv.Server;
 
+/// <summary>Answers one json-legacy request line with one response line.</summary>
+internal interface IRequestHandler
+{
+    /// <summary>Writes the response to <paramref name="request"/> (without the newline) into <paramref name="response"/>.</summary>
+    void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response);
+}
+
 /// <summary>
 /// The json-legacy conversation: one request line in, one response line out, until end of input.
-/// Unlike the reference, a malformed request is answered with an error naming the problem
-/// and the server keeps serving; a closed stdout ends the server cleanly.
+/// A closed stdout ends the server cleanly instead of killing it with SIGPIPE.
 /// </summary>
 internal sealed class JsonLegacyServer
 {
     private readonly JsonLineReader _input;
     private readonly JsonLineWriter _output;
-    private readonly ExpansionService _service;
+    private readonly IRequestHandler _handler;
+    private readonly ArrayBufferWriter<byte> _response = new(64 * 1024);
 
-    public JsonLegacyServer(Stream input, Stream output, ExpansionService service)
+    public JsonLegacyServer(Stream input, Stream output, IRequestHandler handler)
     {
         _input = new JsonLineReader(input);
         _output = new JsonLineWriter(output);
-        _service = service;
+        _handler = handler;
     }
 
     /// <summary>Serves until end of input; returns the process exit code.</summary>
@@ -27,10 +33,11 @@ internal sealed class JsonLegacyServer
     {
         while (_input.TryReadMessage(out var line))
         {
-            var response = Answer(line.Span);
+            _response.ResetWrittenCount();
+            _handler.Answer(line, _response);
             try
             {
-                _output.WriteResponse(response);
+                _output.WriteLine(_response.WrittenSpan);
             }
             catch (IOException)
             {
@@ -39,50 +46,5 @@ internal sealed class JsonLegacyServer
             }
         }
         return 0;
-    }
-
-    private Response Answer(ReadOnlySpan<byte> line)
-    {
-        Request request;
-        try
-        {
-            request = JsonLegacyReader.ReadRequest(line);
-        }
-        catch (ProtocolException e)
-        {
-            return ErrorFor(RequestName(line), $"malformed request: {e.Message}");
-        }
-        try
-        {
-            return _service.Handle(request);
-        }
-        catch (ProtocolException e)
-        {
-            return ErrorFor(RequestName(line), $"malformed request: {e.Message}");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Console.Error.WriteLine($"proc-macro-srv: internal error: {e}");
-            return ErrorFor(RequestName(line), $"proc-macro server internal error: {e.Message}");
-        }
-    }
-
-    // An error has to travel in some response variant: the one the client waits for when the
-    // request's variant can be read, else ExpandMacro's (the request most likely to be large
-    // and malformed).
-    private Response ErrorFor(string? requestName, string message) => requestName switch
-    {
-        "ListMacros" => ListMacrosResponse.Err(message),
-        _ when _service.SpanMode == SpanMode.RustAnalyzer => ExpandMacroExtendedResponse.Err(message),
-        _ => ExpandMacroResponse.Err(message),
-    };
-
-    private static string? RequestName(ReadOnlySpan<byte> line)
-    {
-        var open = line.IndexOf((byte)'"');
-        if (open < 0) return null;
-        var close = line[(open + 1)..].IndexOf((byte)'"');
-        if (close < 0 || close > 32) return null;
-        return Encoding.UTF8.GetString(line.Slice(open + 1, close));
     }
 }

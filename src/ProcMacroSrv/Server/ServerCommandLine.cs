@@ -1,4 +1,6 @@
+using System.Globalization;
 using ProcMacroSrv.Bridge.Expansion;
+using ProcMacroSrv.Server.Isolation;
 
 namespace ProcMacroSrv.Server;
 
@@ -11,6 +13,21 @@ internal static class ServerCommandLine
     public const string GateVariable = "RUST_ANALYZER_INTERNALS_DO_NOT_USE";
     public const string JsonLegacy = "json-legacy";
     public const string Postcard = "bidirectional-postcard-prototype";
+
+    /// <summary>Environment variable: per-request time limit in seconds (default <see cref="DefaultTimeoutSeconds"/>).</summary>
+    public const string TimeoutVariable = "PROC_MACRO_SRV_TIMEOUT";
+
+    /// <summary>Environment variable: set to 1 to run macros in the server process itself.</summary>
+    public const string InProcessVariable = "PROC_MACRO_SRV_IN_PROCESS";
+
+    /// <summary>Environment variable: the most resident memory an expansion worker may use, in MiB (default <see cref="DefaultMemoryLimitMiB"/>).</summary>
+    public const string MemoryLimitVariable = "PROC_MACRO_SRV_MEMORY_LIMIT_MB";
+
+    /// <summary>The default worker memory limit: far above any real macro, below taking the machine down.</summary>
+    public const long DefaultMemoryLimitMiB = 4096;
+
+    /// <summary>The default per-request time limit: generous, since a cold derive on a huge item can take seconds.</summary>
+    public const double DefaultTimeoutSeconds = 60;
 
     /// <summary>True when the arguments are the reference server's (none, <c>--format</c>, <c>--version</c>).</summary>
     public static bool IsServerInvocation(string[] args) =>
@@ -28,11 +45,27 @@ internal static class ServerCommandLine
         return Run(args);
     }
 
-    /// <summary>Parses the reference's arguments and serves (or prints the version).</summary>
-    public static int Run(string[] args)
+    /// <summary>
+    /// Parses the reference's arguments and serves (or prints the version). Our own options
+    /// (<c>--in-process</c>, <c>--timeout SECONDS</c>) are accepted only after <c>serve</c>;
+    /// rust-analyzer passes none, so the environment variables configure a server it starts.
+    /// </summary>
+    public static int Run(string[] args, bool acceptOwnOptions = false)
     {
         var format = JsonLegacy;
         var version = false;
+        var inProcess = Environment.GetEnvironmentVariable(InProcessVariable) is "1" or "true";
+        var timeout = DefaultTimeoutSeconds;
+        if (Environment.GetEnvironmentVariable(TimeoutVariable) is { } fromEnv && !TryParseSeconds(fromEnv, out timeout))
+        {
+            return Usage($"{TimeoutVariable} must be a positive number of seconds, got `{fromEnv}`");
+        }
+        var memoryLimitMiB = DefaultMemoryLimitMiB;
+        if (Environment.GetEnvironmentVariable(MemoryLimitVariable) is { } memoryFromEnv &&
+            (!long.TryParse(memoryFromEnv, NumberStyles.None, CultureInfo.InvariantCulture, out memoryLimitMiB) || memoryLimitMiB <= 0))
+        {
+            return Usage($"{MemoryLimitVariable} must be a positive number of MiB, got `{memoryFromEnv}`");
+        }
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -40,6 +73,16 @@ internal static class ServerCommandLine
             if (arg == "--version")
             {
                 version = true;
+                continue;
+            }
+            if (acceptOwnOptions && arg == "--in-process")
+            {
+                inProcess = true;
+                continue;
+            }
+            if (acceptOwnOptions && arg == "--timeout")
+            {
+                if (i + 1 >= args.Length || !TryParseSeconds(args[++i], out timeout)) return Usage("--timeout wants a positive number of seconds");
                 continue;
             }
             if (arg == "--format")
@@ -72,8 +115,11 @@ internal static class ServerCommandLine
             Console.Error.WriteLine($"error: the {Postcard} format is not supported yet; use --format {JsonLegacy}");
             return 2;
         }
-        return Serve();
+        return Serve(inProcess, TimeSpan.FromSeconds(timeout), memoryLimitMiB << 20);
     }
+
+    private static bool TryParseSeconds(string text, out double seconds) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) && seconds > 0 && seconds < 1e6;
 
     private static int Usage(string message)
     {
@@ -81,10 +127,15 @@ internal static class ServerCommandLine
         return 2;
     }
 
-    private static int Serve()
+    private static int Serve(bool inProcess, TimeSpan timeout, long memoryLimit)
     {
         using var protocol = ProtocolStdout.Reserve();
-        using var service = new ExpansionService();
-        return new JsonLegacyServer(Console.OpenStandardInput(), protocol, service).Run();
+        if (inProcess)
+        {
+            using var local = new InProcessHandler();
+            return new JsonLegacyServer(Console.OpenStandardInput(), protocol, local).Run();
+        }
+        using var isolated = new IsolatedHandler(timeout, memoryLimit);
+        return new JsonLegacyServer(Console.OpenStandardInput(), protocol, isolated).Run();
     }
 }

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using ProcMacroSrv.Protocol.Json;
+
+namespace ProcMacroSrv.Server.Isolation;
+
+/// <summary>How a request to a worker ended when it did not produce a response.</summary>
+internal enum WorkerFailureKind
+{
+    /// <summary>The worker process ended (a signal, <c>process::exit</c>, out of memory).</summary>
+    Died,
+    /// <summary>The worker did not answer within the time limit and was killed.</summary>
+    TimedOut,
+    /// <summary>The worker's resident memory passed the limit and it was killed.</summary>
+    OutOfMemory,
+}
+
+/// <summary>A request that a worker did not answer.</summary>
+internal sealed record WorkerFailure(WorkerFailureKind Kind, string Description);
+
+/// <summary>
+/// One worker process: the same executable serving json-legacy in-process on its own pipes.
+/// Proc macros run there, so that a crash or hang takes down only the worker.
+/// </summary>
+internal sealed class ExpansionWorker : IDisposable
+{
+    private readonly Process _process;
+    private readonly Stream _stdin;
+    private readonly JsonLineReader _stdout;
+
+    private ExpansionWorker(Process process)
+    {
+        _process = process;
+        _stdin = process.StandardInput.BaseStream;
+        _stdout = new JsonLineReader(process.StandardOutput.BaseStream);
+    }
+
+    /// <summary>Starts a worker: this executable with <c>serve --in-process</c>; its stderr is ours.</summary>
+    public static ExpansionWorker Start()
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable to start a worker");
+        start.FileName = self;
+        // Under `dotnet proc-macro-srv.dll` the process is the host: pass the assembly first.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proc-macro-srv.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--in-process");
+        return new ExpansionWorker(Process.Start(start) ?? throw new InvalidOperationException("cannot start an expansion worker"));
+    }
+
+    /// <summary>The worker's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Sends one request line and returns the response line, or how the worker failed to answer.</summary>
+    /// <param name="request">The request line, without its newline.</param>
+    /// <param name="timeout">How long the worker may take.</param>
+    /// <param name="memoryLimit">The most resident memory (bytes) the worker may use while answering.</param>
+    public (ReadOnlyMemory<byte> Response, WorkerFailure? Failure) Exchange(ReadOnlyMemory<byte> request, TimeSpan timeout, long memoryLimit)
+    {
+        try
+        {
+            _stdin.Write(request.Span);
+            _stdin.WriteByte((byte)'\n');
+            _stdin.Flush();
+        }
+        catch (IOException)
+        {
+            return (default, Died());
+        }
+
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            var reading = _stdout.ReadMessageAsync(limit.Token).AsTask();
+            // Out of memory is watched for, not waited for: with overcommit the kernel's OOM killer
+            // may pick any process, and a macro filling memory would take the machine down first.
+            while (!reading.Wait(MemoryPollInterval))
+            {
+                if (ResidentBytes() is { } resident && resident > memoryLimit)
+                {
+                    Kill();
+                    return (default, new WorkerFailure(WorkerFailureKind.OutOfMemory,
+                        $"it used {resident >> 20} MiB, over the limit of {memoryLimit >> 20} MiB"));
+                }
+            }
+            var response = reading.GetAwaiter().GetResult();
+            return response.IsEmpty ? (default, Died()) : (response, null);
+        }
+        catch (AggregateException e) when (e.InnerException is OperationCanceledException)
+        {
+            Kill();
+            return (default, new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {timeout.TotalSeconds:0.###} s"));
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            return (default, new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {timeout.TotalSeconds:0.###} s"));
+        }
+        catch (IOException)
+        {
+            return (default, Died());
+        }
+    }
+
+    private static readonly TimeSpan MemoryPollInterval = TimeSpan.FromMilliseconds(100);
+
+    // VmRSS from /proc, read while the worker runs; null once it is gone.
+    private long? ResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+                var kib = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                return kib * 1024;
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return null;
+    }
+
+    private WorkerFailure Died()
+    {
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(10))) Kill();
+        return new WorkerFailure(WorkerFailureKind.Died, DescribeExit(_process.ExitCode));
+    }
+
+    /// <summary>How a process ended, as a developer reads it: a signal name, or the exit code.</summary>
+    public static string DescribeExit(int exitCode)
+    {
+        // .NET reports a process killed by signal N as exit code 128 + N.
+        if (exitCode > 128 && exitCode < 128 + 32)
+        {
+            var signal = (exitCode - 128) switch
+            {
+                4 => "SIGILL", 6 => "SIGABRT", 7 => "SIGBUS", 8 => "SIGFPE", 9 => "SIGKILL",
+                11 => "SIGSEGV", 13 => "SIGPIPE", 15 => "SIGTERM", var n => $"signal {n}",
+            };
+            return signal;
+        }
+        return $"exit code {exitCode}";
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _stdin.Dispose();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(5))) Kill();
+        }
+        catch (IOException)
+        {
+            Kill();
+        }
+        _process.Dispose();
+    }
+}

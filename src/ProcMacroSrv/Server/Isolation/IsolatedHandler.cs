@@ -1,0 +1,99 @@
+using System.Buffers;
+using ProcMacroSrv.Protocol;
+using ProcMacroSrv.Protocol.Json;
+
+namespace ProcMacroSrv.Server.Isolation;
+
+/// <summary>
+/// Answers requests through a worker process (the default): a worker that dies or hangs fails
+/// only the request it was running, with a response saying what happened, and is replaced for
+/// the next request. The worker does all decoding and expanding; this side only relays lines.
+/// </summary>
+internal sealed class IsolatedHandler : IRequestHandler, IDisposable
+{
+    private readonly TimeSpan _timeout;
+    private readonly long _memoryLimit;
+    private ExpansionWorker? _worker;
+    private SpanMode _spanMode = SpanMode.Id;
+
+    public IsolatedHandler(TimeSpan timeout, long memoryLimit)
+    {
+        _timeout = timeout;
+        _memoryLimit = memoryLimit;
+        // Started before the first request arrives, so that its start-up overlaps the client's.
+        _worker = ExpansionWorker.Start();
+    }
+
+    /// <summary>Requests that ended with a dead or hung worker (and restarts).</summary>
+    public int WorkerRestarts { get; private set; }
+
+    public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
+    {
+        var variant = RequestLine.VariantName(request.Span);
+        var worker = _worker ??= StartWorker();
+        var (answer, failure) = worker.Exchange(request, _timeout, _memoryLimit);
+        if (failure is null)
+        {
+            if (variant == "SetConfig" && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
+            response.Write(answer.Span);
+            return;
+        }
+
+        worker.Dispose();
+        _worker = null;
+        WorkerRestarts++;
+        var what = Describe(request.Span, variant);
+        var message = failure.Kind switch
+        {
+            WorkerFailureKind.TimedOut => $"{what} timed out ({failure.Description}); the expansion worker was killed and restarted",
+            WorkerFailureKind.OutOfMemory => $"{what} ran out of memory ({failure.Description}); the expansion worker was killed and restarted",
+            _ => $"{what} crashed the expansion worker: {failure.Description}",
+        };
+        Console.Error.WriteLine($"proc-macro-srv: {message}");
+        JsonLegacyWriter.WriteResponse(response, RequestLine.Error(variant, _spanMode, message));
+    }
+
+    private ExpansionWorker StartWorker()
+    {
+        var worker = ExpansionWorker.Start();
+        // A new worker starts in Id mode: give it the connection's mode again.
+        if (_spanMode == SpanMode.RustAnalyzer)
+        {
+            var setConfig = JsonLegacyWriter.EncodeRequest(new SetConfigRequest(SpanMode.RustAnalyzer));
+            worker.Exchange(setConfig, _timeout, _memoryLimit);
+        }
+        return worker;
+    }
+
+    private static SpanMode? TryReadSpanMode(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return (JsonLegacyReader.ReadRequest(line) as SetConfigRequest)?.SpanMode;
+        }
+        catch (ProtocolException)
+        {
+            return null;
+        }
+    }
+
+    // Names the macro for the message; decoding happens only on this rare path.
+    private static string Describe(ReadOnlySpan<byte> line, string? variant)
+    {
+        try
+        {
+            return JsonLegacyReader.ReadRequest(line) switch
+            {
+                ExpandMacroRequest expand => $"proc macro `{expand.MacroName}`",
+                ListMacrosRequest list => $"loading {list.DylibPath}",
+                _ => $"the {variant} request",
+            };
+        }
+        catch (ProtocolException)
+        {
+            return $"the {variant ?? "malformed"} request";
+        }
+    }
+
+    public void Dispose() => _worker?.Dispose();
+}
