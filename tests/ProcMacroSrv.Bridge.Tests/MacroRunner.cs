@@ -26,12 +26,17 @@ internal static class MacroRunner
     }
 
     public static ExpansionResult Expand(string dylib, string macro, string input, string? attr = null,
+        IReadOnlyList<KeyValuePair<string, string>>? env = null, string? cwd = null) =>
+        Expand(Library(dylib), macro, input, attr, env, cwd);
+
+    /// <summary>Expands with a given library (e.g. one served by a learned bridge table).</summary>
+    public static ExpansionResult Expand(ProcMacroLibrary library, string macro, string input, string? attr = null,
         IReadOnlyList<KeyValuePair<string, string>>? env = null, string? cwd = null)
     {
         var callSite = Span.InFile(0, 0, (uint)Encoding.UTF8.GetByteCount(input));
         var files = new Dictionary<uint, SourceFileText> { [0] = new("input.rs", input), [1] = new("attr.rs", attr ?? "") };
         var spans = new SourceTextSpanSemantics(callSite, callSite, callSite, files);
-        return Library(dylib).Expand(new ExpansionRequest(macro, Lex(input), spans)
+        return library.Expand(new ExpansionRequest(macro, Lex(input), spans)
         {
             Attributes = attr is null ? null : Lex(attr, 1),
             Environment = env ?? [],

@@ -57,6 +57,7 @@ public sealed class BridgeAbi
         TagWidth = groups.Count == 1 && groups[0].Group is null ? 1 : 2;
         _byTag = new BridgeMethod?[TagWidth == 1 ? 256 : 65536];
         var all = new List<BridgeMethod>();
+        var tags = new List<int>();
         for (var g = 0; g < groups.Count; g++)
         {
             for (var m = 0; m < groups[g].Methods.Count; m++)
@@ -64,9 +65,11 @@ public sealed class BridgeAbi
                 var tag = TagWidth == 1 ? m : (g << 8) | m;
                 _byTag[tag] = groups[g].Methods[m];
                 all.Add(groups[g].Methods[m]);
+                tags.Add(tag);
             }
         }
         Methods = all;
+        MethodTags = tags;
     }
 
     /// <summary>Short id (A63, A85, A95).</summary>
@@ -99,6 +102,9 @@ public sealed class BridgeAbi
     /// <summary>All methods, in tag order.</summary>
     public IReadOnlyList<BridgeMethod> Methods { get; }
 
+    /// <summary>The tag of each method of <see cref="Methods"/>, in the same order.</summary>
+    public IReadOnlyList<int> MethodTags { get; }
+
     /// <summary>The method with this tag, or null.</summary>
     public BridgeMethod? MethodForTag(int tag) => (uint)tag < (uint)_byTag.Length ? _byTag[tag] : null;
 
@@ -108,6 +114,71 @@ public sealed class BridgeAbi
         foreach (var h in Handles) if (h.Type == type) return h;
         throw new InvalidOperationException($"bridge ABI {Name} has no {type} handles");
     }
+
+    /// <summary>
+    /// Everything on which this ABI and <paramref name="other"/> differ on the wire or in the
+    /// client's layout, one line per difference (empty when they serve dylibs identically).
+    /// <see cref="Name"/> and <see cref="Description"/> are labels and are not compared.
+    /// </summary>
+    public IReadOnlyList<string> DescribeDifferences(BridgeAbi other)
+    {
+        var differences = new List<string>();
+        void Compare<T>(string what, T mine, T theirs)
+        {
+            if (!EqualityComparer<T>.Default.Equals(mine, theirs)) differences.Add($"{what}: {mine} vs {theirs}");
+        }
+        Compare("tag width", TagWidth, other.TagWidth);
+        Compare("reversed arguments", ReversedArguments, other.ReversedArguments);
+        Compare("counters access", Counters, other.Counters);
+        Compare("counter width", CounterWidth, other.CounterWidth);
+        Compare("input has globals", InputHasGlobals, other.InputHasGlobals);
+        Compare("trees by handle", TreesByHandle, other.TreesByHandle);
+        Compare("handle types", Handles.Count, other.Handles.Count);
+        foreach (var slot in Handles)
+        {
+            var theirs = other.Handles.FirstOrDefault(h => h.Type == slot.Type);
+            if (theirs is null) differences.Add($"handle {slot.Type}: only in {Name}");
+            else if (theirs != slot) differences.Add($"handle {slot.Type}: {Describe(slot)} vs {Describe(theirs)}");
+        }
+        foreach (var slot in other.Handles.Where(h => Handles.All(mine => mine.Type != h.Type)))
+        {
+            differences.Add($"handle {slot.Type}: only in {other.Name}");
+        }
+        Compare("method count", Methods.Count, other.Methods.Count);
+        for (var i = 0; i < Methods.Count; i++)
+        {
+            var tag = MethodTags[i];
+            var mine = Methods[i];
+            if (other.MethodForTag(tag) is not { } theirs)
+            {
+                differences.Add($"tag {tag:x}: {Describe(mine)} vs nothing");
+                continue;
+            }
+            if (mine.Op != theirs.Op || mine.Name != theirs.Name || mine.Returns != theirs.Returns || !mine.Parameters.SequenceEqual(theirs.Parameters))
+            {
+                differences.Add($"tag {tag:x}: {Describe(mine)} vs {Describe(theirs)}");
+            }
+        }
+        for (var i = 0; i < other.Methods.Count; i++)
+        {
+            if (MethodForTag(other.MethodTags[i]) is null) differences.Add($"tag {other.MethodTags[i]:x}: nothing vs {Describe(other.Methods[i])}");
+        }
+        return differences;
+    }
+
+    /// <summary>A canonical text of everything <see cref="DescribeDifferences"/> compares: equal texts mean equal ABIs.</summary>
+    public string ToCanonicalText()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"tags {TagWidth}; reversed {ReversedArguments}; counters {Counters}x{CounterWidth}; globals {InputHasGlobals}; trees-by-handle {TreesByHandle}\n");
+        foreach (var slot in Handles.OrderBy(h => h.CounterIndex)) sb.Append($"handle {Describe(slot)} {slot.Type}\n");
+        for (var i = 0; i < Methods.Count; i++) sb.Append($"{MethodTags[i]:x4} {Describe(Methods[i])}\n");
+        return sb.ToString();
+    }
+
+    private static string Describe(HandleSlot slot) => $"#{slot.CounterIndex} {(slot.Interned ? "interned" : "owned")}";
+
+    private static string Describe(BridgeMethod m) => $"{m.Name} = {m.Op}({string.Join(", ", m.Parameters)}) -> {m.Returns}";
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Description})";

@@ -40,10 +40,11 @@ public sealed class ProcMacroLibrary
 
     private readonly RegisteredMacro[] _registered;
 
-    private ProcMacroLibrary(DylibInfo info, BridgeAbi abi, string loadedFrom, RegisteredMacro[] registered)
+    private ProcMacroLibrary(DylibInfo info, ResolvedBridgeAbi abi, string loadedFrom, RegisteredMacro[] registered)
     {
         Info = info;
-        Abi = abi;
+        Abi = abi.Abi;
+        AbiOrigin = abi.Origin;
         LoadedFrom = loadedFrom;
         _registered = registered;
         Macros = registered.Select(r => new ProcMacroDescriptor(r.Name, r.Kind switch
@@ -60,6 +61,9 @@ public sealed class ProcMacroLibrary
     /// <summary>The bridge ABI serving this dylib.</summary>
     public BridgeAbi Abi { get; }
 
+    /// <summary>Where <see cref="Abi"/> came from: <c>built-in</c> or <c>learned from &lt;path&gt;</c> (<see cref="ResolvedBridgeAbi.Origin"/>).</summary>
+    public string AbiOrigin { get; }
+
     /// <summary>The path actually opened (a private copy when the original changed after a first load).</summary>
     public string LoadedFrom { get; }
 
@@ -68,13 +72,16 @@ public sealed class ProcMacroLibrary
 
     /// <summary>Inspects, chooses the ABI, then opens the dylib. Nothing is opened when inspection fails.</summary>
     /// <exception cref="DylibInspectionException">The file is not a loadable proc-macro dylib.</exception>
-    /// <exception cref="UnknownBridgeAbiException">Its rustc's bridge ABI is unknown.</exception>
+    /// <exception cref="UnknownBridgeAbiException">Its rustc's bridge ABI is neither built in nor learnable from its toolchain's sources.</exception>
     /// <exception cref="DylibLoadException">The dynamic loader refused it.</exception>
     public static ProcMacroLibrary Load(string path) => Load(DylibInspector.Inspect(path), null);
 
-    internal static ProcMacroLibrary Load(DylibInfo info, string? openPath)
+    internal static ProcMacroLibrary Load(DylibInfo info, string? openPath) =>
+        Load(info, openPath, BridgeAbiCatalog.Resolve(info.RustcVersion));
+
+    /// <summary>Opens the dylib served with <paramref name="abi"/> (tests pass learned tables for versions that have built-in ones).</summary>
+    internal static ProcMacroLibrary Load(DylibInfo info, string? openPath, ResolvedBridgeAbi abi)
     {
-        var abi = BridgeAbiCatalog.For(info.RustcVersion);
         var target = openPath ?? info.Path;
         try
         {

@@ -30,8 +30,10 @@ internal static class InspectCommand
             return LibraryErrors.Report(e);
         }
 
-        // Macros are read only when an ABI is known: the registrar is not read by guessing.
-        var abi = BridgeAbiCatalog.TryFor(info.RustcVersion);
+        // Macros are read only when an ABI is known (built in, or learned from the toolchain's
+        // bridge sources): the registrar is not read by guessing.
+        var resolved = BridgeAbiCatalog.TryResolve(info.RustcVersion, out var found, out var abiFailure) ? found : null;
+        var abi = resolved?.Abi;
         IReadOnlyList<ProcMacroDescriptor>? macros = null;
         string? loadError = null;
         if (abi is not null)
@@ -59,7 +61,7 @@ internal static class InspectCommand
             {
                 writer.WriteStartObject("abi");
                 writer.WriteString("name", abi.Name);
-                writer.WriteString("source", "built-in");
+                writer.WriteString("source", resolved!.Origin);
                 writer.WriteEndObject();
             }
             writer.WriteString("registrarSymbol", info.Registrar.Name);
@@ -77,7 +79,7 @@ internal static class InspectCommand
             Console.WriteLine($"rustc:            {v.Raw}");
             Console.WriteLine($"version:          {v.Major}.{v.Minor}.{v.Patch} ({v.Channel}{(v.Commit is null ? "" : $", commit {v.Commit}")}{(v.Date is null ? "" : $", {v.Date:yyyy-MM-dd}")})");
             Console.WriteLine($"metadata version: {info.MetadataVersion}");
-            Console.WriteLine($"bridge ABI:       {(abi is null ? $"none known for rustc {v.Major}.{v.Minor}.{v.Patch}" : $"{abi.Name} (built-in table, {abi.Description})")}");
+            Console.WriteLine($"bridge ABI:       {(abi is null ? $"none known for rustc {v.Major}.{v.Minor}.{v.Patch}: {abiFailure}" : resolved!.IsBuiltIn ? $"{abi.Name} (built-in table, {abi.Description})" : $"{abi.Name} ({resolved.Origin})")}");
             Console.WriteLine($"registrar symbol: {info.Registrar.Name}");
             if (macros is not null)
             {
