@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace ProcMacroSrv.Cli;
 
@@ -8,19 +9,23 @@ internal static class CommandLine
     /// <summary>Exit code when a macro panicked.</summary>
     public const int MacroPanicked = 1;
 
-    /// <summary>Exit code when the dylib or macro could not be used (inspection, ABI, loading, name).</summary>
+    /// <summary>Exit code when the dylib or macro could not be used (inspection, ABI, loading, name),
+    /// and for command-line errors (so that 1 always means a panic).</summary>
     public const int LibraryError = 2;
 
     public static int Run(string[] args)
     {
         var root = new RootCommand(
             "ProcMacroSrv: inspect Rust proc-macro dylibs and expand their macros outside rustc.\n" +
-            "Exit codes: 0 success, 1 the macro panicked, 2 the dylib or macro could not be used.");
+            "Exit codes: 0 success, 1 the macro panicked, 2 the dylib or macro could not be used (or a command-line error).");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(ExpandCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
-        return root.Parse(args).Invoke();
+        var parse = root.Parse(args);
+        var exitCode = parse.Invoke();
+        // System.CommandLine exits with 1 on a command-line error, which here means "the macro panicked".
+        return parse.Action is ParseErrorAction ? LibraryError : exitCode;
     }
 
     /// <summary>The <c>LIB</c> argument shared by the commands.</summary>

@@ -23,7 +23,8 @@ internal static class ExpandCommand
         var inputFile = new Option<FileInfo?>("--input-file") { Description = "Read the macro input from a file." };
         var attr = new Option<string?>("--attr") { Description = "An attribute macro's arguments (the text inside #[name(...)])." };
         var env = new Option<string[]>("--env") { Description = "Set an environment variable while the macro runs (K=V; repeatable).", AllowMultipleArgumentsPerToken = false };
-        var cwd = new Option<DirectoryInfo?>("--cwd") { Description = "Working directory while the macro runs." };
+        var cwd = new Option<DirectoryInfo>("--cwd") { Description = "Working directory while the macro runs (must exist)." };
+        cwd.AcceptExistingOnly();
         var json = CommandLine.JsonOption();
         var command = new Command("expand", "Expand one macro and print the expansion as Rust text. A panic is reported on stderr with exit code 1.")
         {
@@ -47,7 +48,7 @@ internal static class ExpandCommand
             {
                 text = file is null ? parse.GetValue(input)! : File.ReadAllText(file.FullName);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"error: cannot read {file!.FullName}: {e.Message}");
                 return CommandLine.LibraryError;
