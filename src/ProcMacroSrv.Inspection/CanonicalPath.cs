@@ -20,7 +20,7 @@ internal static class CanonicalPath
         }
 
         string start = Path.IsPathRooted(path) ? path : Path.Combine(Directory.GetCurrentDirectory(), path);
-        var pending = new Stack<string>(start.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        var pending = new Stack<string>(Enumerable.Reverse(start.Split('/', StringSplitOptions.RemoveEmptyEntries)));
         var resolved = new List<string>();
         int links = 0;
         while (pending.Count > 0)
@@ -59,7 +59,7 @@ internal static class CanonicalPath
                 resolved.Clear();
             }
 
-            foreach (string part in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+            foreach (string part in Enumerable.Reverse(target.Split('/', StringSplitOptions.RemoveEmptyEntries)))
             {
                 pending.Push(part);
             }
