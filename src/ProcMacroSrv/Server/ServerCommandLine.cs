@@ -29,9 +29,18 @@ internal static class ServerCommandLine
     /// <summary>The default per-request time limit: generous, since a cold derive on a huge item can take seconds.</summary>
     public const double DefaultTimeoutSeconds = 60;
 
-    /// <summary>True when the arguments are the reference server's (none, <c>--format</c>, <c>--version</c>).</summary>
+    /// <summary>
+    /// True when the arguments are for the server: none, or <c>--format</c>, <c>--version</c> or <c>--</c> first.
+    /// As rust-analyzer runs it (the gate variable set), every first argument that looks like an
+    /// option is the server's too, so that <c>--help</c>, <c>-V</c> and the like get the reference's
+    /// errors; without the gate they reach the human command line.
+    /// </summary>
     public static bool IsServerInvocation(string[] args) =>
-        args.Length == 0 || args[0] == "--version" || args[0] == "--format" || args[0].StartsWith("--format=", StringComparison.Ordinal);
+        args.Length == 0
+        || args[0] is "--version" or "--format" or "--"
+        || args[0].StartsWith("--format=", StringComparison.Ordinal)
+        || args[0].StartsWith("--version=", StringComparison.Ordinal)
+        || (args[0].StartsWith('-') && Environment.GetEnvironmentVariable(GateVariable) is not null);
 
     /// <summary>Runs as rust-analyzer starts the reference server: the gate first, then the arguments.</summary>
     public static int RunGated(string[] args)
@@ -66,45 +75,12 @@ internal static class ServerCommandLine
         {
             return Usage($"{MemoryLimitVariable} must be a positive number of MiB, got `{memoryFromEnv}`");
         }
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            string? value = null;
-            if (arg == "--version")
-            {
-                version = true;
-                continue;
-            }
-            if (acceptOwnOptions && arg == "--in-process")
-            {
-                inProcess = true;
-                continue;
-            }
-            if (acceptOwnOptions && arg == "--timeout")
-            {
-                if (i + 1 >= args.Length || !TryParseSeconds(args[++i], out timeout)) return Usage("--timeout wants a positive number of seconds");
-                continue;
-            }
-            if (arg == "--format")
-            {
-                if (i + 1 >= args.Length) return Usage("a value is required for '--format <FORMAT>' but none was supplied");
-                value = args[++i];
-            }
-            else if (arg.StartsWith("--format=", StringComparison.Ordinal))
-            {
-                value = arg["--format=".Length..];
-            }
-            else if (arg.StartsWith("--version=", StringComparison.Ordinal))
-            {
-                return Usage("unexpected value for an argument found");
-            }
-            else
-            {
-                return Usage("unexpected argument found");
-            }
-            if (value is not (JsonLegacy or Postcard)) return Usage("one of the values isn't valid for an argument");
-            format = value;
-        }
+        var parsed = ServerArguments.Parse(args, acceptOwnOptions, text => TryParseSeconds(text, out var seconds) ? seconds : null, out var error);
+        if (parsed is null) return Usage(error!);
+        format = parsed.Format ?? format;
+        version = parsed.Version;
+        inProcess |= parsed.InProcess;
+        timeout = parsed.TimeoutSeconds ?? timeout;
         if (version)
         {
             Console.Out.WriteLine($"rust-analyzer-proc-macro-srv {typeof(ServerCommandLine).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}");
