@@ -64,6 +64,13 @@ internal enum Divergence
     /// lines themselves are identical.
     /// </summary>
     MacroStdout,
+
+    /// <summary>
+    /// Before rustc 1.95 the bridge's <c>TokenStream::from_str</c> cannot return an error: rustc
+    /// aborts the compilation, so the macro fails; we fail the expansion with rustc's message.
+    /// rustc 1.85's reference server instead lexes the text leniently and the macro goes on.
+    /// </summary>
+    LexErrorOnOldBridge,
 }
 
 internal static class DivergenceExtensions
@@ -74,6 +81,8 @@ internal static class DivergenceExtensions
 
     /// <summary>True for divergences in the response line itself (false: elsewhere on stdout).</summary>
     public static bool IsInResponse(this Divergence divergence) => divergence != Divergence.MacroStdout;
+
+    // (LexErrorOnOldBridge is judged by TokenComparer only.)
 
     /// <summary>True for divergences normalised inside an expansion's token tree.</summary>
     public static bool IsInTree(this Divergence divergence) =>

@@ -30,11 +30,14 @@ internal sealed record ExpansionCase(string Name, string Crate, string MacroName
     public bool ExpectError { get; init; }
 
     /// <summary>The dylib path (building the fixtures on first use).</summary>
-    public string Lib => Crate == MissingCrate ? MissingDylibPath : Servers.Dylibs.RealMacro(Crate);
+    public string Lib => LibOf(Servers.Dylibs);
+
+    /// <summary>The dylib path among <paramref name="dylibs"/> (another toolchain's build).</summary>
+    public string LibOf(Fixtures.FixtureDylibs dylibs) => Crate == MissingCrate ? MissingDylibPath : dylibs.RealMacro(Crate);
 
     /// <summary>The request for <paramref name="mode"/>: the same bytes go to both servers.</summary>
-    public BuiltRequest Build(SpanMode mode) =>
-        RequestBuilder.Build(Lib, MacroName, Kind, Input, AttributeArgs, mode, RequestBuilder.CargoEnvironment(ExtraEnv));
+    public BuiltRequest Build(SpanMode mode, Fixtures.FixtureDylibs? dylibs = null, uint tokenContext = RequestBuilder.RootContext2021) =>
+        RequestBuilder.Build(LibOf(dylibs ?? Servers.Dylibs), MacroName, Kind, Input, AttributeArgs, mode, RequestBuilder.CargoEnvironment(ExtraEnv), tokenContext);
 
     public override string ToString() => Name;
 }

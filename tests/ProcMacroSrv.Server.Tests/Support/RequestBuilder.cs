@@ -97,8 +97,11 @@ internal static class RequestBuilder
     /// <param name="attributeArgs">Attribute macros: the text inside <c>#[name(…)]</c>, or null for <c>#[name]</c>.</param>
     /// <param name="mode">The span mode.</param>
     /// <param name="env">Environment variables, or null for <see cref="CargoEnvironment"/>.</param>
+    /// <param name="tokenContext">The syntax context of the input's tokens (RustAnalyzer mode): the root
+    /// context of edition 2021 in API version 6, 0 for servers of API version 5 (rustc 1.85), whose
+    /// interned contexts must stay below 0xFFFFFF00.</param>
     public static BuiltRequest Build(string lib, string macroName, MacroKind kind, string input, string? attributeArgs, SpanMode mode,
-        IReadOnlyList<KeyValuePair<string, string>>? env = null)
+        IReadOnlyList<KeyValuePair<string, string>>? env = null, uint tokenContext = RootContext2021)
     {
         // The invocation as written, and where each part starts in it.
         string text;
@@ -128,7 +131,7 @@ internal static class RequestBuilder
         var nextId = 0u;
         Span At(int start, int end) => mode == SpanMode.Id
             ? Span.Opaque(nextId++)
-            : new Span(FileId, ItemAnchor, (uint)start, (uint)end, RootContext2021);
+            : new Span(FileId, ItemAnchor, (uint)start, (uint)end, tokenContext);
 
         var globals = mode == SpanMode.Id
             ? IdGlobals

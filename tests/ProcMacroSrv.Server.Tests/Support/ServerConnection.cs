@@ -65,11 +65,12 @@ internal sealed class ServerConnection : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="kind"/> as rust-analyzer does; <paramref name="arguments"/> and <paramref name="configure"/> are for the process-model tests only.</summary>
-    public static ServerConnection Start(ServerKind kind, IEnumerable<string>? arguments = null, Action<ProcessStartInfo>? configure = null)
+    public static ServerConnection Start(ServerKind kind, IEnumerable<string>? arguments = null, Action<ProcessStartInfo>? configure = null,
+        Fixtures.Toolchain? toolchain = null)
     {
-        var options = Servers.RustAnalyzerOptions();
+        var options = Servers.RustAnalyzerOptions(toolchain);
         foreach (var argument in arguments ?? []) options.Arguments.Add(argument);
-        var info = ProcMacroServerProcess.CreateStartInfo(Servers.PathOf(kind), options);
+        var info = ProcMacroServerProcess.CreateStartInfo(Servers.PathOf(kind, toolchain), options);
         configure?.Invoke(info);
         return new ServerConnection(kind, info);
     }

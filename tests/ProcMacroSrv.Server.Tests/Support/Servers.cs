@@ -29,16 +29,21 @@ internal static class Servers
     /// <summary><c>&lt;stable sysroot&gt;/libexec/rust-analyzer-proc-macro-srv</c>; throws (with an install hint) when absent.</summary>
     public static string Reference => Toolchains.Stable.ReferenceServer;
 
+    /// <summary>The toolchain whose reference server and dylibs a connection uses unless told otherwise.</summary>
+    public static Toolchain DefaultToolchain => Toolchains.Stable;
+
     /// <summary>The stable toolchain's sysroot, which rust-analyzer puts in <c>RUSTUP_TOOLCHAIN</c>.</summary>
     public static string Sysroot => Toolchains.Stable.Sysroot;
 
     /// <summary>The fixture crates and the real Debian proc macros, built by rustup stable (the reference's ABI).</summary>
     public static FixtureDylibs Dylibs => FixtureCrates.Build(Toolchains.Stable);
 
-    public static string PathOf(ServerKind kind) => kind == ServerKind.Ours ? Ours : Reference;
+    public static string PathOf(ServerKind kind, Toolchain? toolchain = null) =>
+        kind == ServerKind.Ours ? Ours : (toolchain ?? DefaultToolchain).ReferenceServer;
 
     /// <summary>Options as rust-analyzer would spawn with: sysroot known, stderr captured only so failures can show it.</summary>
-    public static ProcMacroServerOptions RustAnalyzerOptions() => new() { Sysroot = Sysroot, CaptureStandardError = true };
+    public static ProcMacroServerOptions RustAnalyzerOptions(Toolchain? toolchain = null) =>
+        new() { Sysroot = (toolchain ?? DefaultToolchain).Sysroot, CaptureStandardError = true };
 
     private static string LocateOurs()
     {
