@@ -4,8 +4,9 @@
 #
 #  1. apt packages (installed only when missing): gcc, libc6-dev, binutils, python3,
 #     gcc-multilib (if the archive has it: 32-bit ELF test input), and the librust-*-dev
-#     crate sources the fixture workspace builds offline (fixtures/.cargo/config.toml points
-#     cargo at /usr/share/cargo/registry).
+#     crate sources the fixture workspaces build offline (fixtures/.cargo/config.toml points
+#     cargo at /usr/share/cargo/registry): the proc-macro crates for fixtures/real-macros and
+#     the facade crates (serde, tokio, clap, ...) that fixtures/ra-derives uses them through.
 #  2. Debian's rustc 1.63 (+ cargo 0.66), rustc-web 1.85 and rustc-web 1.96 side by side:
 #     the packages conflict with each other, so the pinned .debs are fetched with
 #     `apt-get download` into $DEB_CACHE and unpacked with `dpkg-deb -x`:
@@ -15,7 +16,16 @@
 #     The binaries have no RPATH; the wrappers set LD_LIBRARY_PATH, and the cargo wrapper sets
 #     RUSTC/RUSTDOC to the wrappers next to it. Their shared-library dependencies (libllvm*,
 #     libgit2, ...) are read from the packages' Depends and apt-installed.
-#  3. Checks that rustup's `stable` and `nightly` toolchains are installed (not installed
+#  3. rust-analyzer 1.96 (Debian's rust-web-analyzer, same pinned version as rustc-web 1.96) as
+#     the real client for end-to-end tests (tests/ProcMacroSrv.RustAnalyzer.Tests):
+#         $PREFIX/rust-analyzer-1.96/usr/...              package contents
+#         $PREFIX/rust-analyzer-1.96/bin/rust-analyzer    wrapper (LD_LIBRARY_PATH: rustc 1.96's libs)
+#     and rustc 1.96's sysroot library/ workspace made resolvable offline, because rust-analyzer
+#     runs `cargo metadata` on it: library/.cargo/config.toml points crates-io at
+#     $PREFIX/rustc-1.96/ra-vendor, which links the vendored crates and holds empty stand-ins
+#     (with Cargo.lock's checksums) for the test-only crates Debian does not ship (rand, cc, ...).
+#     Needs the 1.96 toolchain, so it is skipped when TOOLCHAINS leaves 1.96 out.
+#  4. Checks that rustup's `stable` and `nightly` toolchains are installed (not installed
 #     here: rustup needs the network); exits 1 with an explanation if not.
 #
 # Environment: PREFIX (default /opt), DEB_CACHE (default /var/cache/rust-debs),
@@ -36,7 +46,9 @@ DEBVER_1_96=1.96.0+dfsg1-1~deb12u2
 APT_PACKAGES="binutils gcc libc6-dev python3
   librust-serde-derive-dev librust-thiserror-impl-dev librust-async-trait-dev
   librust-clap-derive-dev librust-tracing-attributes-dev librust-pin-project-internal-dev
-  librust-derive-more-dev librust-strum-macros-dev librust-tokio-macros-dev"
+  librust-derive-more-dev librust-strum-macros-dev librust-tokio-macros-dev
+  librust-serde-dev librust-thiserror-dev librust-strum-dev librust-pin-project-dev
+  librust-tracing-dev librust-tokio-dev librust-clap-dev"
 OPTIONAL_APT_PACKAGES="gcc-multilib"
 
 log() { printf '[install-deps] %s\n' "$*"; }
@@ -169,7 +181,121 @@ install_toolchain() { # install_toolchain VER
 
 for ver in $TOOLCHAINS; do install_toolchain "$ver"; done
 
-# --- 3. rustup toolchains --------------------------------------------------------------------
+# --- 3. rust-analyzer 1.96 -------------------------------------------------------------------
+RA_DIR=$PREFIX/rust-analyzer-1.96
+RA_TOOLCHAIN=$PREFIX/rustc-1.96
+
+rust_analyzer_ready() {
+    local version
+    version=$("$RA_DIR/bin/rust-analyzer" --version 2>/dev/null) || return 1
+    [[ $version == "rust-analyzer 1.96."* ]]
+}
+
+install_rust_analyzer() {
+    if rust_analyzer_ready; then
+        log "rust-analyzer 1.96: present in $RA_DIR ($("$RA_DIR/bin/rust-analyzer" --version))"
+        return 0
+    fi
+    local deb
+    deb=$(download rust-web-analyzer "$DEBVER_1_96")
+    mkdir -p "$RA_DIR/.debs" "$RA_DIR/bin"
+    if [ ! -e "$RA_DIR/.debs/rust-web-analyzer_$DEBVER_1_96" ]; then
+        log "dpkg-deb -x $(basename "$deb") -> $RA_DIR"
+        dpkg-deb -x "$deb" "$RA_DIR"
+        touch "$RA_DIR/.debs/rust-web-analyzer_$DEBVER_1_96"
+    fi
+    # shellcheck disable=SC2046 # one package name per line (libstd-rust-web-1.96 is the toolchain's)
+    apt_install $(library_depends "$deb" | sort -u)
+    write_wrapper "$RA_DIR/bin/rust-analyzer" \
+        "export LD_LIBRARY_PATH=\"$RA_TOOLCHAIN/usr/lib/x86_64-linux-gnu\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}\"" \
+        "exec \"$RA_DIR/usr/bin/rust-analyzer\" \"\$@\""
+    rust_analyzer_ready || die "rust-analyzer in $RA_DIR does not run after installation"
+    log "rust-analyzer 1.96: installed in $RA_DIR ($("$RA_DIR/bin/rust-analyzer" --version))"
+}
+
+# The sysroot's library/ workspace, where rust-analyzer looks for it (rustc --print sysroot).
+sysroot_library() { printf '%s/lib/rustlib/src/rust/library\n' "$("$RA_TOOLCHAIN/bin/rustc" --print sysroot)"; }
+
+library_resolves() { # library_resolves DIR [ERROR_FILE]
+    (cd "$1" && CARGO_NET_OFFLINE=true "$RA_TOOLCHAIN/bin/cargo" metadata --offline --format-version 1 \
+        >/dev/null 2>"${2:-/dev/null}")
+}
+
+# Writes an empty crate into VENDOR for every registry package of library/Cargo.lock that Debian
+# does not vendor; each gets every feature the library's manifests ask of it, and the lock's checksum.
+write_library_stand_ins() { # write_library_stand_ins LIBRARY VENDOR
+    python3 - "$1" "$2" <<'PY'
+import json, pathlib, re, sys, tomllib
+library, vendor = map(pathlib.Path, sys.argv[1:3])
+features = {}
+for manifest_path in library.rglob("Cargo.toml"):
+    try:
+        manifest = tomllib.loads(manifest_path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        continue
+    sections = [manifest, *manifest.get("target", {}).values()]
+    tables = [s.get(k, {}) for s in sections for k in ("dependencies", "dev-dependencies", "build-dependencies")]
+    tables.append(manifest.get("workspace", {}).get("dependencies", {}))
+    for table in tables:
+        for name, spec in table.items():
+            spec = spec if isinstance(spec, dict) else {}
+            wanted = features.setdefault(spec.get("package", name), set())
+            wanted.update(f for f in spec.get("features", []) if re.fullmatch(r"[A-Za-z0-9_-]+", f))
+lock = tomllib.loads((library / "Cargo.lock").read_text())
+for package in lock.get("package", []):
+    if not package.get("source", "").startswith("registry+"):
+        continue
+    name, version = package["name"], package["version"]
+    if (library / "vendor" / f"{name}-{version}").is_dir():
+        continue
+    crate = vendor / f"{name}-{version}"
+    (crate / "src").mkdir(parents=True, exist_ok=True)
+    lines = ["[package]", f'name = "{name}"', f'version = "{version}"', 'edition = "2021"', "", "[features]", "default = []"]
+    lines += [f"{f} = []" for f in sorted(features.get(name, set()) - {"default"})]
+    (crate / "Cargo.toml").write_text("\n".join(lines) + "\n")
+    (crate / "src" / "lib.rs").write_text("// stand-in: Debian does not ship this crate; only tests of the library use it\n")
+    (crate / ".cargo-checksum.json").write_text(json.dumps({"files": {}, "package": package.get("checksum")}))
+    print(f"{name} {version}")
+PY
+}
+
+prepare_sysroot_library() {
+    local library vendor=$RA_TOOLCHAIN/ra-vendor crate error
+    library=$(sysroot_library)
+    [ -f "$library/Cargo.toml" ] || die "no library workspace at $library (rust-web-src 1.96 not unpacked?)"
+    if library_resolves "$library"; then
+        log "rustc 1.96 sysroot library workspace: resolves offline"
+        return 0
+    fi
+    mkdir -p "$vendor" "$library/.cargo"
+    for crate in "$library"/vendor/*/; do
+        crate=${crate%/}
+        [ -e "$vendor/$(basename "$crate")" ] || ln -s "$crate" "$vendor/"
+    done
+    write_library_stand_ins "$library" "$vendor" | while read -r name version; do
+        log "stand-in crate $name $version in $vendor"
+    done
+    printf '%s\n' '# Written by ProcMacroSrv scripts/install-deps.sh: resolve the library offline (rust-analyzer).' \
+        '[source.crates-io]' 'replace-with = "ra-vendor"' '' '[source.ra-vendor]' "directory = \"$vendor\"" \
+        > "$library/.cargo/config.toml"
+    error=$(mktemp)
+    if ! library_resolves "$library" "$error"; then
+        cat "$error" >&2
+        rm -f "$error"
+        die "cargo metadata still fails in $library (see above)"
+    fi
+    rm -f "$error"
+    log "rustc 1.96 sysroot library workspace: made resolvable offline"
+}
+
+if toolchain_ready "$RA_TOOLCHAIN" 1.96; then
+    install_rust_analyzer
+    prepare_sysroot_library
+else
+    log "rust-analyzer 1.96: skipped (rustc 1.96 is not in TOOLCHAINS=\"$TOOLCHAINS\")"
+fi
+
+# --- 4. rustup toolchains --------------------------------------------------------------------
 [ "${SKIP_RUSTUP_CHECK:-0}" = 1 ] && { log "done (rustup check skipped)"; exit 0; }
 rustup=$(command -v rustup || true)
 for candidate in "${CARGO_HOME:-}/bin/rustup" "${HOME:-/root}/.cargo/bin/rustup"; do
