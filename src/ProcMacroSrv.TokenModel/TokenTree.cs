@@ -13,13 +13,72 @@ public enum Delimiter : byte
     None = 3,
 }
 
-/// <summary>Whether a punct is immediately followed by another punct (forming an operator such as <c>-&gt;</c>).</summary>
+/// <summary>
+/// How a token is followed by the next one, as rustc's token streams record it. rustc's lexer
+/// sets it on every token (not only puncts) and on both delimiters of a group, its printer
+/// decides spaces with it, and it survives as long as a stream stays a stream (cloned,
+/// concatenated, handed back and forth by handle). Proc macros see only <see cref="Joint"/> on
+/// puncts: converting a stream to bridge token trees turns <see cref="JointHidden"/> into
+/// <see cref="Alone"/> (see <see cref="TokenTree.ToBridgeTree"/>).
+/// </summary>
 public enum Spacing : byte
 {
-    /// <summary>Followed by whitespace or a non-punct token.</summary>
+    /// <summary>Followed by whitespace, a comment, the end of the input, or nothing known.</summary>
     Alone = 0,
-    /// <summary>Immediately followed by a punct or a lifetime.</summary>
+    /// <summary>Immediately followed by a punct (forming an operator such as <c>-&gt;</c>).</summary>
     Joint = 1,
+    /// <summary>
+    /// Immediately followed by a token that is not a punct (an identifier, literal, lifetime, doc
+    /// comment or delimiter): printed without a space, shown to proc macros as <see cref="Alone"/>.
+    /// </summary>
+    JointHidden = 2,
+}
+
+/// <summary>The spacing after a group's opening and after its closing delimiter.</summary>
+/// <param name="Open">After the opening delimiter: <see cref="Spacing.Alone"/> puts a space inside a non-empty brace group when printed.</param>
+/// <param name="Close">After the closing delimiter: how the group is followed by the next token.</param>
+public readonly record struct DelimSpacing(Spacing Open, Spacing Close)
+{
+    /// <summary>Both <see cref="Spacing.Alone"/>: what every group made by a proc macro has.</summary>
+    public static DelimSpacing Alone => default;
+}
+
+/// <summary>
+/// The doc comment that a lexed <c>#</c>, <c>!</c> and <c>[doc = "…"]</c> came from. rustc keeps a
+/// doc comment as one token while a stream stays a stream, and prints it as the comment; only
+/// the conversion to bridge token trees expands it. The three trees carry the same instance,
+/// so that the printer recognises them only while they are still together.
+/// </summary>
+public sealed class DocComment
+{
+    /// <summary>Creates the description of a doc comment.</summary>
+    /// <param name="isBlock">True for <c>/** … */</c> and <c>/*! … */</c>, false for <c>///</c> and <c>//!</c>.</param>
+    /// <param name="isInner">True for the inner forms <c>//!</c> and <c>/*! … */</c>.</param>
+    /// <param name="text">The comment's text after its opening marker (and before <c>*/</c>), unescaped.</param>
+    public DocComment(bool isBlock, bool isInner, string text)
+    {
+        IsBlock = isBlock;
+        IsInner = isInner;
+        Text = text;
+    }
+
+    /// <summary>True for a block doc comment.</summary>
+    public bool IsBlock { get; }
+
+    /// <summary>True for an inner doc comment.</summary>
+    public bool IsInner { get; }
+
+    /// <summary>The text between the markers, as written.</summary>
+    public string Text { get; }
+
+    /// <summary>The comment as rustc prints it: <c>///text</c>, <c>//!text</c>, <c>/**text*/</c> or <c>/*!text*/</c>.</summary>
+    public override string ToString() => (IsBlock, IsInner) switch
+    {
+        (false, false) => "///" + Text,
+        (false, true) => "//!" + Text,
+        (true, false) => "/**" + Text + "*/",
+        (true, true) => "/*!" + Text + "*/",
+    };
 }
 
 /// <summary>A literal's kind, numbered as rustc's <c>LitKind</c> on the bridge.</summary>
@@ -60,19 +119,32 @@ public abstract class TokenTree
     /// <summary>The span of the whole tree (for a group, its entire span).</summary>
     public abstract Span Span { get; }
 
+    /// <summary>How the tree is followed by the next one (for a group: after its closing delimiter).</summary>
+    public abstract Spacing Spacing { get; }
+
     /// <summary>The same tree with another span (for a group: open, close and entire all set to it).</summary>
     public abstract TokenTree WithSpan(Span span);
+
+    /// <summary>
+    /// The tree as rustc's server hands it to a proc macro (<c>from_internal</c>) and takes it
+    /// back (<c>to_internal</c>): <see cref="Spacing.JointHidden"/> becomes <see cref="Spacing.Alone"/>,
+    /// a group's delimiter spacing becomes <see cref="DelimSpacing.Alone"/>, and the doc-comment
+    /// origin is forgotten. A group's stream is kept as it is: it travels as a stream. Returns
+    /// the tree itself when there is nothing to drop.
+    /// </summary>
+    public abstract TokenTree ToBridgeTree();
 }
 
 /// <summary>A delimited group of tokens.</summary>
 public sealed class Group : TokenTree
 {
-    /// <summary>Creates a group.</summary>
-    public Group(Delimiter delimiter, TokenStream stream, DelimSpan spans)
+    /// <summary>Creates a group; <paramref name="spacing"/> defaults to <see cref="DelimSpacing.Alone"/>.</summary>
+    public Group(Delimiter delimiter, TokenStream stream, DelimSpan spans, DelimSpacing spacing = default)
     {
         Delimiter = delimiter;
         Stream = stream;
         Spans = spans;
+        DelimSpacing = spacing;
     }
 
     /// <summary>The delimiter.</summary>
@@ -84,22 +156,36 @@ public sealed class Group : TokenTree
     /// <summary>The open, close and entire spans.</summary>
     public DelimSpan Spans { get; }
 
+    /// <summary>The spacing after the opening and after the closing delimiter.</summary>
+    public DelimSpacing DelimSpacing { get; }
+
+    /// <summary>Set on the <c>[doc = "…"]</c> group of a lexed doc comment.</summary>
+    public DocComment? DocComment { get; init; }
+
     /// <inheritdoc/>
     public override Span Span => Spans.Entire;
 
     /// <inheritdoc/>
-    public override TokenTree WithSpan(Span span) => new Group(Delimiter, Stream, DelimSpan.Single(span));
+    public override Spacing Spacing => DelimSpacing.Close;
+
+    /// <inheritdoc/>
+    public override TokenTree WithSpan(Span span) => new Group(Delimiter, Stream, DelimSpan.Single(span), DelimSpacing) { DocComment = DocComment };
+
+    /// <inheritdoc/>
+    public override TokenTree ToBridgeTree() =>
+        DelimSpacing == DelimSpacing.Alone && DocComment is null ? this : new Group(Delimiter, Stream, Spans);
 }
 
 /// <summary>An identifier or keyword, possibly raw (<c>r#fn</c>).</summary>
 public sealed class Ident : TokenTree
 {
     /// <summary>Creates an identifier; <paramref name="name"/> never includes <c>r#</c>.</summary>
-    public Ident(Symbol name, bool isRaw, Span span)
+    public Ident(Symbol name, bool isRaw, Span span, Spacing spacing = Spacing.Alone)
     {
         Name = name;
         IsRaw = isRaw;
         Span = span;
+        Spacing = spacing;
     }
 
     /// <summary>The name, without <c>r#</c>.</summary>
@@ -112,7 +198,13 @@ public sealed class Ident : TokenTree
     public override Span Span { get; }
 
     /// <inheritdoc/>
-    public override TokenTree WithSpan(Span span) => new Ident(Name, IsRaw, span);
+    public override Spacing Spacing { get; }
+
+    /// <inheritdoc/>
+    public override TokenTree WithSpan(Span span) => new Ident(Name, IsRaw, span, Spacing);
+
+    /// <inheritdoc/>
+    public override TokenTree ToBridgeTree() => Spacing == Spacing.Alone ? this : new Ident(Name, IsRaw, Span);
 }
 
 /// <summary>A single punctuation character.</summary>
@@ -130,13 +222,22 @@ public sealed class Punct : TokenTree
     public char Char { get; }
 
     /// <summary>Whether the next token is joined to this one.</summary>
-    public Spacing Spacing { get; }
+    public override Spacing Spacing { get; }
+
+    /// <summary>Set on the <c>#</c> and <c>!</c> of a lexed doc comment.</summary>
+    public DocComment? DocComment { get; init; }
 
     /// <inheritdoc/>
     public override Span Span { get; }
 
     /// <inheritdoc/>
-    public override TokenTree WithSpan(Span span) => new Punct(Char, Spacing, span);
+    public override TokenTree WithSpan(Span span) => new Punct(Char, Spacing, span) { DocComment = DocComment };
+
+    /// <inheritdoc/>
+    public override TokenTree ToBridgeTree() =>
+        Spacing != Spacing.JointHidden && DocComment is null
+            ? this
+            : new Punct(Char, Spacing == Spacing.Joint ? Spacing.Joint : Spacing.Alone, Span);
 }
 
 /// <summary>
@@ -146,13 +247,14 @@ public sealed class Punct : TokenTree
 public sealed class Literal : TokenTree
 {
     /// <summary>Creates a literal.</summary>
-    public Literal(LiteralKind kind, byte hashes, Symbol symbol, Symbol? suffix, Span span)
+    public Literal(LiteralKind kind, byte hashes, Symbol symbol, Symbol? suffix, Span span, Spacing spacing = Spacing.Alone)
     {
         Kind = kind;
         Hashes = hashes;
         Symbol = symbol;
         Suffix = suffix;
         Span = span;
+        Spacing = spacing;
     }
 
     /// <summary>The kind.</summary>
@@ -171,7 +273,13 @@ public sealed class Literal : TokenTree
     public override Span Span { get; }
 
     /// <inheritdoc/>
-    public override TokenTree WithSpan(Span span) => new Literal(Kind, Hashes, Symbol, Suffix, span);
+    public override Spacing Spacing { get; }
+
+    /// <inheritdoc/>
+    public override TokenTree WithSpan(Span span) => new Literal(Kind, Hashes, Symbol, Suffix, span, Spacing);
+
+    /// <inheritdoc/>
+    public override TokenTree ToBridgeTree() => Spacing == Spacing.Alone ? this : new Literal(Kind, Hashes, Symbol, Suffix, Span);
 
     /// <summary>True for the string kinds, after which the printer requests no space.</summary>
     public bool IsStringKind => Kind is LiteralKind.Str or LiteralKind.StrRaw or LiteralKind.ByteStr

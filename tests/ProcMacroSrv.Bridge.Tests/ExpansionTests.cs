@@ -199,6 +199,27 @@ public sealed class ExpansionTests
     private static string Squash(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     [Fact]
+    public void InputTokensKeepTheSpacingOfTheirSource()
+    {
+        // rustc's lexer records JointHidden/Joint on every token and the spacing after each
+        // delimiter, and `to_string` of the untouched input stream uses them (as in pm-check).
+        Assert.Equal("x=>y &&z {g;} -1", StringValue(Expand(PmBasics, "stringify_input", "x=>y &&z {g; } -1").Output!));
+        Assert.Equal("f(x)[0]", StringValue(Expand(PmBasics, "stringify_input", "f(x)[0]").Output!));
+    }
+
+    [Fact]
+    public void AFatalLexerErrorInFromStrIsAPanicWithoutMessageAndAnError()
+    {
+        // rustc reports the error and unwinds with its fatal-error marker: the macro's panic
+        // carries no string, and the compilation shows the lexer's error.
+        var result = Expand(PmBasics, "parse_stream", "\"\\\"abc\"");
+        Assert.Equal("", result.PanicMessage);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticLevel.Error, diagnostic.Level);
+        Assert.Equal("unterminated double quote string", diagnostic.Message);
+    }
+
+    [Fact]
     public void ParsingAStringInsideTheMacro()
     {
         Assert.Equal("1 + 2 * 3", ExpandToText(PmBasics, "parse_stream", "\"1 + 2 * 3\""));

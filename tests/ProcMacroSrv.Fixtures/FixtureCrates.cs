@@ -11,8 +11,8 @@ namespace ProcMacroSrv.Fixtures;
 /// Thread-safe; parallel test processes are serialised by cargo's lock on the target directory.
 /// </summary>
 /// <remarks>
-/// What is built: stable, nightly and 1.96 build pm-basics, pm-modern, demo-macros and real-macros
-/// (whose dependencies are the real proc-macro crates); 1.85 all but pm-modern (it needs ≥ 1.88);
+/// What is built: stable, nightly and 1.96 build pm-basics, pm-modern, pm-probe, demo-macros and real-macros
+/// (whose dependencies are the real proc-macro crates); 1.85 all but pm-modern and pm-probe (they need ≥ 1.88);
 /// 1.63 only pm-basics, with a plain rustc invocation. Build failures and missing toolchains throw.
 /// </remarks>
 public static class FixtureCrates
@@ -44,7 +44,7 @@ public static class FixtureCrates
     {
         "1.63" => ["pm-basics"],
         "1.85" => ["pm-basics", "pm-hostile", "demo-macros", "real-macros"],
-        _ => ["pm-basics", "pm-modern", "pm-hostile", "demo-macros", "real-macros"],
+        _ => ["pm-basics", "pm-modern", "pm-hostile", "pm-probe", "demo-macros", "real-macros"],
     };
 
     private static FixtureDylibs BuildNow(Toolchain toolchain)

@@ -36,6 +36,9 @@ public sealed class FixtureDylibs
     /// <summary>fixtures/pm-modern (rustc ≥ 1.88: stable, 1.96, nightly).</summary>
     public string PmModern => Get("pm_modern");
 
+    /// <summary>fixtures/pm-probe, the conformance probe (rustc ≥ 1.88: stable, 1.96, nightly).</summary>
+    public string PmProbe => Get("pm_probe");
+
     /// <summary>pm-hostile: macros that crash, abort, exit, overflow their stack, hang or exhaust memory.</summary>
     public string PmHostile => Get("pm_hostile");
 

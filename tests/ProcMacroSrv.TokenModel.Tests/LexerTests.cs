@@ -44,6 +44,89 @@ public class LexerTests
     [InlineData("#\"x\"", "P:#A L:kind: Str, symbol: \"x\", suffix: None")]
     public void SetsSpacingAsRustc(string input, string expected) => Assert.Equal(expected, OracleFormat.Dump(Lex(input)));
 
+    /// <summary>
+    /// rustc's lexer spacing on every token: Joint before a touching punct, JointHidden before a
+    /// touching non-punct (ident, literal, lifetime, delimiter, doc comment), Alone otherwise.
+    /// </summary>
+    [Theory]
+    [InlineData("x=>y", "x:Joint =:Joint >:JointHidden y:Alone")]
+    [InlineData("a.0 ", "a:Joint .:JointHidden 0:Alone")]
+    [InlineData("-1", "-:JointHidden 1:Alone")]
+    [InlineData("&'a T", "&:JointHidden ':Joint a:Alone T:Alone")]
+    [InlineData("'a:", "':Joint a:Joint ::Alone")]
+    [InlineData("f(x)", "f:JointHidden (:JointHidden x:JointHidden ):Alone")]
+    [InlineData("{ g; }x", "{:Alone g:Joint ;:Alone }:JointHidden x:Alone")]
+    [InlineData("a/**/b c//\nd", "a:Alone b:Alone c:Alone d:Alone")]
+    [InlineData("\"s\"x 1u8", "\"s\"x:Alone 1u8:Alone")]
+    [InlineData("r#fn!", "r#fn:Joint !:Alone")]
+    public void SetsHiddenSpacingOnEveryTokenAsRustcsLexer(string input, string expected) =>
+        Assert.Equal(expected, SpacingDump(Lex(input)));
+
+    private static string SpacingDump(TokenStream stream)
+    {
+        var parts = new List<string>();
+        void Walk(TokenStream s)
+        {
+            foreach (var tree in s)
+            {
+                switch (tree)
+                {
+                    case Group g:
+                        parts.Add(g.Delimiter switch { Delimiter.Brace => "{", Delimiter.Bracket => "[", _ => "(" } + ":" + g.DelimSpacing.Open);
+                        Walk(g.Stream);
+                        parts.Add(g.Delimiter switch { Delimiter.Brace => "}", Delimiter.Bracket => "]", _ => ")" } + ":" + g.DelimSpacing.Close);
+                        break;
+                    case Ident i: parts.Add((i.IsRaw ? "r#" : "") + i.Name.Text + ":" + i.Spacing); break;
+                    case Punct p: parts.Add(p.Char + ":" + p.Spacing); break;
+                    case Literal l: parts.Add(Printing.TokenPrinter.LiteralToString(l) + ":" + l.Spacing); break;
+                }
+            }
+        }
+        Walk(stream);
+        return string.Join(' ', parts);
+    }
+
+    [Fact]
+    public void LifetimesGiveBothPiecesTheLifetimesSpanAsRustc()
+    {
+        var trees = Lex("x 'ab").AsSpan().ToArray();
+        Assert.Equal((2u, 5u), (trees[1].Span.Start, trees[1].Span.End));
+        Assert.Equal((2u, 5u), (trees[2].Span.Start, trees[2].Span.End));
+    }
+
+    [Fact]
+    public void DocCommentsRememberTheCommentUntilTheBridgeDropsIt()
+    {
+        var trees = Lex("//! inner\nx").AsSpan().ToArray();
+        var doc = Assert.IsType<Punct>(trees[0]).DocComment;
+        Assert.NotNull(doc);
+        Assert.Equal("//! inner", doc.ToString());
+        Assert.Same(doc, Assert.IsType<Punct>(trees[1]).DocComment);
+        var group = Assert.IsType<Group>(trees[2]);
+        Assert.Same(doc, group.DocComment);
+        // The bridge's view: the trees rustc's from_internal makes of a doc comment.
+        Assert.Null(((Punct)trees[0].ToBridgeTree()).DocComment);
+        Assert.Null(((Group)group.ToBridgeTree()).DocComment);
+        Assert.Equal(DelimSpacing.Alone, ((Group)group.ToBridgeTree()).DelimSpacing);
+    }
+
+    [Fact]
+    public void BridgeTreesKeepOnlyJointOnPuncts()
+    {
+        var trees = Lex("a=>(b)c").AsSpan().ToArray();
+        Assert.Equal(Spacing.Joint, trees[0].Spacing);
+        Assert.Equal(Spacing.Alone, trees[0].ToBridgeTree().Spacing); // the bridge has spacing on puncts only
+        Assert.Equal(Spacing.Joint, trees[1].ToBridgeTree().Spacing);
+        Assert.Equal(Spacing.Alone, trees[2].ToBridgeTree().Spacing);
+        var group = (Group)trees[3];
+        Assert.Equal(new DelimSpacing(Spacing.JointHidden, Spacing.JointHidden), group.DelimSpacing);
+        var bridged = (Group)group.ToBridgeTree();
+        Assert.Equal(DelimSpacing.Alone, bridged.DelimSpacing);
+        // The stream travels as a stream: its own spacing stays.
+        Assert.Same(group.Stream, bridged.Stream);
+        Assert.Same(trees[4], trees[4].ToBridgeTree());
+    }
+
     [Fact]
     public void SpansAreUtf8ByteOffsets()
     {

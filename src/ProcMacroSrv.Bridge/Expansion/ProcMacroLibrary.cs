@@ -3,6 +3,7 @@ using ProcMacroSrv.Bridge.Native;
 using ProcMacroSrv.Bridge.Rpc;
 using ProcMacroSrv.Inspection;
 using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Printing;
 
 namespace ProcMacroSrv.Bridge.Expansion;
 
@@ -134,7 +135,7 @@ public sealed class ProcMacroLibrary
     {
         var counters = new HandleCounters(HandleCounters.Locate(entry.ClientWord0, Abi), Abi);
         var store = new HandleStore(counters.Next);
-        var server = new TokenServer(request.Spans, EmptyEnvironment);
+        var server = new TokenServer(request.Spans, EmptyEnvironment, PrintOptions.ForRustc(Info.RustcVersion.Major, Info.RustcVersion.Minor));
         var interpreter = new BridgeInterpreter(Abi, store, server);
 
         var input = new RpcWriter();

@@ -97,8 +97,16 @@ internal sealed class BridgeInterpreter
             // the macro; the expansion then ends with that message. Nothing may unwind into Rust.
             reply.Clear();
             reply.WriteU8(1);
-            reply.WriteU8(0);
-            reply.WriteString(e is BridgeRpcException ? e.Message : $"proc-macro server error: {e.GetType().Name}: {e.Message}");
+            if (e is BridgeRpcException { WithoutPayload: true })
+            {
+                // rustc's own fatal errors unwind with a marker, not a message: PanicMessage::Unknown.
+                reply.WriteU8(1);
+            }
+            else
+            {
+                reply.WriteU8(0);
+                reply.WriteString(e is BridgeRpcException ? e.Message : $"proc-macro server error: {e.GetType().Name}: {e.Message}");
+            }
         }
         finally
         {
@@ -319,7 +327,8 @@ internal sealed class BridgeInterpreter
         {
             var tag = tree switch { Group => 0, Punct => 1, Ident => 2, _ => 3 };
             w.WriteU8((byte)tag);
-            w.WriteU32(EncodeHandle(TreeHandleTypes[tag], RpcValue.Of(tree)));
+            // The client holds the tree itself here: give it the bridge's view, as on the value ABIs.
+            w.WriteU32(EncodeHandle(TreeHandleTypes[tag], RpcValue.Of(tree.ToBridgeTree())));
             return;
         }
         switch (tree)
@@ -337,6 +346,7 @@ internal sealed class BridgeInterpreter
             case Punct p:
                 w.WriteU8(1);
                 w.WriteU8((byte)p.Char);
+                // JointHidden is hidden from proc macros: only Joint is joint on the bridge.
                 w.WriteBool(p.Spacing == Spacing.Joint);
                 w.WriteU32(_store.InternSpan(p.Span));
                 break;

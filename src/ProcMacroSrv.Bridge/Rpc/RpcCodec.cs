@@ -8,6 +8,12 @@ public sealed class BridgeRpcException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public BridgeRpcException(string message) : base(message) { }
+
+    /// <summary>
+    /// The client sees a panic without a message (a non-string payload), as when rustc aborts on
+    /// a fatal error inside a server call; the message is for the server's own diagnostics.
+    /// </summary>
+    internal bool WithoutPayload { get; init; }
 }
 
 /// <summary>Reads the bridge's little-endian, unpadded wire encoding (bridge-abi.md section 4).</summary>

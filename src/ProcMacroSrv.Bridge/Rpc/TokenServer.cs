@@ -17,13 +17,17 @@ internal sealed class TokenServer
 {
     private readonly IReadOnlyDictionary<string, string> _injectedEnv;
 
-    public TokenServer(SpanSemantics spans, IReadOnlyDictionary<string, string> injectedEnv)
+    public TokenServer(SpanSemantics spans, IReadOnlyDictionary<string, string> injectedEnv, PrintOptions? printOptions = null)
     {
         Spans = spans;
         _injectedEnv = injectedEnv;
+        PrintOptions = printOptions ?? PrintOptions.Default;
     }
 
     public SpanSemantics Spans { get; }
+
+    /// <summary>How <c>to_string</c> prints: as the client's rustc version prints.</summary>
+    public PrintOptions PrintOptions { get; }
 
     public List<(string Name, string? Value)> TrackedEnvVars { get; } = new();
 
@@ -48,7 +52,7 @@ internal sealed class TokenServer
             case BridgeOp.LiteralFromStr:
             {
                 var parsed = LiteralParser.Parse(a[0].String, Spans.CallSite);
-                return Outcome(parsed.Outcome, parsed.Literal, parsed.ErrorMessage);
+                return Outcome(parsed.Outcome, parsed.Literal, parsed.ErrorMessage, parsed.PanicMessage, parsed.Diagnostics);
             }
             case BridgeOp.EmitDiagnostic:
                 Diagnostics.Add((MacroDiagnostic)a[0].Ref!);
@@ -65,10 +69,10 @@ internal sealed class TokenServer
             case BridgeOp.TsFromStr:
             {
                 var parsed = TokenStreamParser.Parse(a[0].String, Spans.ParsedTokenSpan);
-                return Outcome(parsed.Outcome, parsed.Stream, parsed.ErrorMessage);
+                return Outcome(parsed.Outcome, parsed.Stream, parsed.ErrorMessage, parsed.PanicMessage, parsed.Diagnostics);
             }
             case BridgeOp.TsToString:
-                return RpcValue.Of(TokenPrinter.Print(a[0].Stream));
+                return RpcValue.Of(TokenPrinter.Print(a[0].Stream, PrintOptions));
             case BridgeOp.TsFromTokenTree:
                 return RpcValue.Of(TokenStream.Single((TokenTree)a[0].Ref!));
             case BridgeOp.TsConcatTrees:
@@ -184,7 +188,7 @@ internal sealed class TokenServer
             case BridgeOp.PunctAsChar:
                 return RpcValue.Of(((Punct)a[0].Ref!).Char);
             case BridgeOp.PunctSpacing:
-                return RpcValue.Of((byte)((Punct)a[0].Ref!).Spacing);
+                return RpcValue.Of(((Punct)a[0].Ref!).Spacing == Spacing.Joint ? (byte)1 : (byte)0);
             case BridgeOp.TokenSpan:
                 return RpcValue.Of(((TokenTree)a[0].Ref!).Span);
             case BridgeOp.TokenWithSpan:
@@ -269,13 +273,25 @@ internal sealed class TokenServer
     /// <summary>The value behind a SourceFile handle (A63/A85): equal paths are the same file.</summary>
     private sealed record SourceFileInfo(string Path, bool IsReal);
 
-    // rustc returns Err for some lexing failures and aborts (a panic inside the macro) for others.
-    private static RpcValue Outcome(ParseOutcome outcome, object? value, string? error) => outcome switch
+    // rustc returns Err for some lexing failures and aborts for others: it reports the error to
+    // the user and unwinds with a marker, which the macro sees as a panic without a message.
+    // Errors the lexer emits as it goes are reported to the user whatever the outcome; those it
+    // returns (unbalanced delimiters) become the Err's message and are not.
+    private RpcValue Outcome(ParseOutcome outcome, object? value, string? error, string? panic, IReadOnlyList<LexDiagnostic> diagnostics)
     {
-        ParseOutcome.Value => RpcValue.Of(value),
-        ParseOutcome.Error => RpcValue.Err(error),
-        _ => throw new BridgeRpcException(error ?? "cannot parse the string"),
-    };
+        foreach (var d in diagnostics)
+        {
+            if (d.Kind != LexDiagnosticKind.Returned) Diagnostics.Add(new MacroDiagnostic(DiagnosticLevel.Error, d.Message, [Spans.CallSite], []));
+        }
+        return outcome switch
+        {
+            ParseOutcome.Value => RpcValue.Of(value),
+            ParseOutcome.Error => RpcValue.Err(error),
+            _ => panic is not null
+                ? throw new BridgeRpcException(panic)
+                : throw new BridgeRpcException(error ?? "cannot parse the string") { WithoutPayload = true },
+        };
+    }
 
     private RpcValue NewLiteral(LiteralKind kind, string symbol, string? suffix) =>
         RpcValue.Of(new Literal(kind, 0, Symbol.Intern(symbol), suffix is null ? null : Symbol.Intern(suffix), Spans.CallSite));

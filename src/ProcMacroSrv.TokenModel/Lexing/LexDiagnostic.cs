@@ -43,12 +43,17 @@ public enum ParseOutcome : byte
 /// <summary>The result of <see cref="TokenStreamParser.Parse"/>.</summary>
 public sealed class TokenStreamParseResult
 {
-    internal TokenStreamParseResult(TokenStream? stream, IReadOnlyList<LexDiagnostic> diagnostics, ParseOutcome outcome, string? errorMessage)
+    /// <summary>The message of rustc's own panic when a parse returns only diagnostics without a plain message.</summary>
+    internal const string NoDiagnosticMessage = "no diagnostic has a message";
+
+    internal TokenStreamParseResult(TokenStream? stream, IReadOnlyList<LexDiagnostic> diagnostics, ParseOutcome outcome, string? errorMessage,
+        string? panicMessage = null)
     {
         Stream = stream;
         Diagnostics = diagnostics;
         Outcome = outcome;
         ErrorMessage = errorMessage;
+        PanicMessage = panicMessage;
     }
 
     /// <summary>The tokens, when the outcome is <see cref="ParseOutcome.Value"/>; otherwise null.</summary>
@@ -66,6 +71,13 @@ public sealed class TokenStreamParseResult
     /// Null for a value.
     /// </summary>
     public string? ErrorMessage { get; }
+
+    /// <summary>
+    /// For <see cref="ParseOutcome.Panic"/>, what the macro's panic carries: a message when rustc
+    /// itself panics (<c>no diagnostic has a message</c>), null when rustc aborts on a fatal
+    /// error and unwinds with its marker, which the macro sees as a non-string payload.
+    /// </summary>
+    public string? PanicMessage { get; }
 
     /// <summary>True when the input lexed without any error.</summary>
     public bool IsSuccess => Outcome == ParseOutcome.Value && Diagnostics.Count == 0;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ProcMacroSrv.TokenModel.Literals;
 
 namespace ProcMacroSrv.TokenModel.Lexing;
@@ -9,7 +8,11 @@ namespace ProcMacroSrv.TokenModel.Lexing;
 /// The edition rustc lexes the text in: that of the expansion's call-site span, which is the
 /// edition of the proc-macro crate itself (checked against rustc 1.95), not of its caller.
 /// </param>
-public sealed record ParseOptions(Edition Edition = Edition.Edition2021)
+/// <param name="SkipShebang">
+/// Skip a leading shebang line, as rustc does for <c>TokenStream::from_str</c> and at the start
+/// of a file. Text that stands for tokens in the middle of a file (a macro's input) has none.
+/// </param>
+public sealed record ParseOptions(Edition Edition = Edition.Edition2021, bool SkipShebang = true)
 {
     /// <summary>Edition 2021, the default.</summary>
     public static ParseOptions Default { get; } = new();
@@ -18,9 +21,14 @@ public sealed record ParseOptions(Edition Edition = Edition.Edition2021)
 /// <summary>
 /// <c>TokenStream::from_str</c> as rustc's proc-macro server implements it: rustc_lexer's
 /// token rules, rustc_parse's cooking (literal checks, doc comments, error recovery) and
-/// token-tree building, then the conversion to bridge token trees (operators split into
-/// single-character puncts, lifetimes into <c>'</c> and an ident, doc comments into
-/// <c>#[doc = "…"]</c>). A leading shebang line is skipped, as rustc does; frontmatter is not.
+/// token-tree building, in our token model: operators split into single-character puncts,
+/// lifetimes into <c>'</c> and an ident (both with the lifetime's span, as rustc gives them),
+/// doc comments into <c>#</c>, <c>!</c> and <c>[doc = "…"]</c> that remember their
+/// <see cref="DocComment"/>. Every token gets the <see cref="Spacing"/> rustc's lexer gives it
+/// (<see cref="Spacing.JointHidden"/> before a touching non-punct) and every group its
+/// <see cref="DelimSpacing"/>. The text is normalized as rustc normalizes every source
+/// (<see cref="NormalizeSource"/>), and a leading shebang line is skipped unless
+/// <see cref="ParseOptions.SkipShebang"/> says otherwise; frontmatter is not.
 /// </summary>
 /// <remarks>
 /// Groups are built with an explicit stack, so nesting depth is bounded by memory, not by
@@ -31,8 +39,21 @@ public static class TokenStreamParser
     /// <summary>Parses <paramref name="source"/>; spans are made by <paramref name="spanFactory"/> from UTF-8 byte offsets.</summary>
     public static TokenStreamParseResult Parse(string source, SpanFactory spanFactory, ParseOptions? options = null)
     {
-        var cooker = new Cooker(source, spanFactory, options ?? ParseOptions.Default, stripShebang: true);
+        options ??= ParseOptions.Default;
+        var cooker = new Cooker(source, spanFactory, options, stripShebang: options.SkipShebang);
         return cooker.BuildTrees();
+    }
+
+    /// <summary>
+    /// The text as rustc holds any source, a file or a string given to <c>from_str</c>
+    /// (<c>SourceFile::new</c>'s <c>normalize_src</c>): a leading byte order mark removed and
+    /// every <c>\r\n</c> turned into <c>\n</c>. Byte offsets (and so spans) count in the result.
+    /// </summary>
+    public static string NormalizeSource(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.StartsWith('\uFEFF')) text = text[1..];
+        return text.Contains("\r\n", StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
     }
 
     /// <summary>Lexes without shebang stripping; used by <c>Literal::from_str</c>.</summary>
@@ -54,6 +75,8 @@ public static class TokenStreamParser
         public Symbol Symbol;
         public Symbol? Suffix;
         public bool InnerDoc;
+        public bool DocIsBlock;
+        public string? DocText;
         public int Start;
         public int End;
         public int StartByte;
@@ -93,6 +116,7 @@ public static class TokenStreamParser
 
         public Cooker(string src, SpanFactory span, ParseOptions options, bool stripShebang)
         {
+            src = NormalizeSource(src);
             _src = src;
             _span = span;
             _edition = options.Edition;
@@ -120,12 +144,6 @@ public static class TokenStreamParser
             return bytes;
         }
 
-        // Within the current token, whose byte offsets are known.
-        private Span SpanIn(in Cooked token, int start, int end) =>
-            _span(token.StartByte + ByteLength(token.Start, start), token.StartByte + ByteLength(token.Start, end));
-
-        private int ByteLength(int from, int to) => Encoding.UTF8.GetByteCount(_src.AsSpan(from, to - from));
-
         private void Report(string message, int start, int end, LexDiagnosticKind kind = LexDiagnosticKind.Emitted)
         {
             _diagnostics.Add(new LexDiagnostic(message, ByteOffset(start), ByteOffset(end), kind));
@@ -146,13 +164,24 @@ public static class TokenStreamParser
             }
         }
 
-        private sealed class Frame(Delimiter delimiter, int openStartByte, int openEndByte)
+        private sealed class Frame(Delimiter delimiter, int openStartByte, int openEndByte, Spacing openSpacing)
         {
             public readonly Delimiter Delimiter = delimiter;
             public readonly int OpenStartByte = openStartByte;
             public readonly int OpenEndByte = openEndByte;
+            public readonly Spacing OpenSpacing = openSpacing;
             public readonly List<TokenTree> Trees = [];
         }
+
+        /// <summary>
+        /// rustc's spacing of a token from the token after it (<c>bump</c> and
+        /// <c>calculate_spacing</c>): Alone after whitespace or a comment and at the end,
+        /// Joint before a punct, JointHidden before anything else that touches it.
+        /// </summary>
+        private static Spacing SpacingBefore(in Cooked next) =>
+            next.PrecededByWhitespace || next.Kind == CookedKind.Eof ? Spacing.Alone
+            : next.IsPunct ? Spacing.Joint
+            : Spacing.JointHidden;
 
         private TokenStreamParseResult BuildTreesCore()
         {
@@ -167,9 +196,12 @@ public static class TokenStreamParser
                 switch (token.Kind)
                 {
                     case CookedKind.Open:
-                        frames.Push(new Frame(token.Delimiter, token.StartByte, token.EndByte));
-                        token = NextCooked();
+                    {
+                        var first = NextCooked();
+                        frames.Push(new Frame(token.Delimiter, token.StartByte, token.EndByte, SpacingBefore(first)));
+                        token = first;
                         continue;
+                    }
 
                     case CookedKind.Close:
                         if (frames.Count == 0)
@@ -180,12 +212,16 @@ public static class TokenStreamParser
                         }
                         var top = frames.Pop();
                         var parent = frames.Count == 0 ? root : frames.Peek().Trees;
-                        parent.Add(MakeGroup(top, token.StartByte, token.EndByte));
                         if (top.Delimiter == token.Delimiter)
                         {
-                            token = NextCooked();
+                            var after = NextCooked();
+                            parent.Add(MakeGroup(top, token.StartByte, token.EndByte, SpacingBefore(after)));
+                            token = after;
                             continue;
                         }
+                        // rustc does not compute the spacing after a mismatched closer ("the
+                        // choice of value here doesn't matter"): the parse fails anyway.
+                        parent.Add(MakeGroup(top, token.StartByte, token.EndByte, Spacing.Alone));
                         // A closer that does not match: rustc records the mismatch once per
                         // closer, ends the innermost group there, and lets the closer close an
                         // outer group too when one of them has its kind.
@@ -213,64 +249,72 @@ public static class TokenStreamParser
                         {
                             // rustc 1.95 returns the mismatch diagnostics, which carry no plain
                             // message, and then panics with "no diagnostic has a message".
-                            return new TokenStreamParseResult(null, _diagnostics, ParseOutcome.Panic, firstMismatch);
+                            return new TokenStreamParseResult(null, _diagnostics, ParseOutcome.Panic, firstMismatch,
+                                TokenStreamParseResult.NoDiagnosticMessage);
                         }
                         return new TokenStreamParseResult(TokenStream.Adopt(root.ToArray()), _diagnostics, ParseOutcome.Value, null);
 
                     default:
                         var next = NextCooked();
-                        var joint = !next.PrecededByWhitespace && next.IsPunct;
-                        Append(trees, token, joint);
+                        Append(trees, token, SpacingBefore(next));
                         token = next;
                         continue;
                 }
             }
         }
 
-        private Group MakeGroup(Frame frame, int closeStartByte, int closeEndByte)
+        private Group MakeGroup(Frame frame, int closeStartByte, int closeEndByte, Spacing closeSpacing)
         {
             var open = _span(frame.OpenStartByte, frame.OpenEndByte);
             var close = _span(closeStartByte, closeEndByte);
             var entire = _span(frame.OpenStartByte, closeEndByte);
-            return new Group(frame.Delimiter, TokenStream.Adopt(frame.Trees.ToArray()), new DelimSpan(open, close, entire));
+            return new Group(frame.Delimiter, TokenStream.Adopt(frame.Trees.ToArray()), new DelimSpan(open, close, entire),
+                new DelimSpacing(frame.OpenSpacing, closeSpacing));
         }
 
         private static readonly Symbol DocSymbol = Symbol.Intern("doc");
 
-        private void Append(List<TokenTree> trees, in Cooked token, bool joint)
+        private void Append(List<TokenTree> trees, in Cooked token, Spacing spacing)
         {
             switch (token.Kind)
             {
                 case CookedKind.Punct:
-                    trees.Add(new Punct(token.Char, joint ? Spacing.Joint : Spacing.Alone, _span(token.StartByte, token.EndByte)));
+                    trees.Add(new Punct(token.Char, spacing, _span(token.StartByte, token.EndByte)));
                     break;
                 case CookedKind.Ident:
-                    trees.Add(new Ident(token.Name, token.IsRaw, _span(token.StartByte, token.EndByte)));
+                    trees.Add(new Ident(token.Name, token.IsRaw, _span(token.StartByte, token.EndByte), spacing));
                     break;
                 case CookedKind.Lifetime:
                 {
-                    // rustc gives both pieces the lifetime's span; the quote and the name get
-                    // their own ranges here, which is finer and maps back the same way.
-                    trees.Add(new Punct('\'', Spacing.Joint, SpanIn(token, token.Start, token.Start + 1)));
-                    var nameStart = token.Start + 1 + (token.IsRaw ? 2 : 0);
-                    trees.Add(new Ident(token.Name, token.IsRaw, SpanIn(token, nameStart, token.End)));
+                    // rustc's lifetime is one token; the bridge splits it into a joint `'` and
+                    // the name, both with the lifetime's span. The name carries its spacing.
+                    var span = _span(token.StartByte, token.EndByte);
+                    trees.Add(new Punct('\'', Spacing.Joint, span));
+                    trees.Add(new Ident(token.Name, token.IsRaw, span, spacing));
                     break;
                 }
                 case CookedKind.Literal:
-                    trees.Add(new Literal(token.LiteralKind, token.Hashes, token.Symbol, token.Suffix, _span(token.StartByte, token.EndByte)));
+                    trees.Add(new Literal(token.LiteralKind, token.Hashes, token.Symbol, token.Suffix, _span(token.StartByte, token.EndByte), spacing));
                     break;
                 case CookedKind.DocComment:
                 {
+                    // The trees the bridge makes of a doc comment (all Alone), marked with the
+                    // comment so that the printer prints it as rustc does while they stay together;
+                    // the comment's own spacing is the group's closing spacing.
                     var span = _span(token.StartByte, token.EndByte);
-                    trees.Add(new Punct('#', Spacing.Alone, span));
-                    if (token.InnerDoc) trees.Add(new Punct('!', Spacing.Alone, span));
+                    var doc = new DocComment(token.DocIsBlock, token.InnerDoc, token.DocText!);
+                    trees.Add(new Punct('#', Spacing.Alone, span) { DocComment = doc });
+                    if (token.InnerDoc) trees.Add(new Punct('!', Spacing.Alone, span) { DocComment = doc });
                     TokenTree[] inner =
                     [
                         new Ident(DocSymbol, false, span),
                         new Punct('=', Spacing.Alone, span),
                         new Literal(LiteralKind.Str, 0, token.Symbol, null, span),
                     ];
-                    trees.Add(new Group(Delimiter.Bracket, TokenStream.Adopt(inner), DelimSpan.Single(span)));
+                    trees.Add(new Group(Delimiter.Bracket, TokenStream.Adopt(inner), DelimSpan.Single(span), new DelimSpacing(Spacing.Alone, spacing))
+                    {
+                        DocComment = doc,
+                    });
                     break;
                 }
             }
@@ -414,6 +458,8 @@ public static class TokenStreamParser
                     contentStart + i, contentStart + i + 1);
             cooked.Kind = CookedKind.DocComment;
             cooked.InnerDoc = style == DocStyle.Inner;
+            cooked.DocIsBlock = block;
+            cooked.DocText = content;
             cooked.Symbol = Symbol.Intern(LiteralEscapes.EscapeDebug(content));
         }
 

@@ -6,12 +6,14 @@ namespace ProcMacroSrv.TokenModel.Literals;
 /// <summary>The result of <see cref="LiteralParser.Parse"/>.</summary>
 public sealed class LiteralParseResult
 {
-    internal LiteralParseResult(Literal? literal, IReadOnlyList<LexDiagnostic> diagnostics, ParseOutcome outcome, string? errorMessage)
+    internal LiteralParseResult(Literal? literal, IReadOnlyList<LexDiagnostic> diagnostics, ParseOutcome outcome, string? errorMessage,
+        string? panicMessage = null)
     {
         Literal = literal;
         Diagnostics = diagnostics;
         Outcome = outcome;
         ErrorMessage = errorMessage;
+        PanicMessage = panicMessage;
     }
 
     /// <summary>The literal, when the outcome is <see cref="ParseOutcome.Value"/>.</summary>
@@ -25,6 +27,9 @@ public sealed class LiteralParseResult
 
     /// <summary>rustc's message for <see cref="ParseOutcome.Error"/> (for example <c>not a literal</c>), or the cause of a panic.</summary>
     public string? ErrorMessage { get; }
+
+    /// <summary>For <see cref="ParseOutcome.Panic"/>, the panic's message; null for rustc's fatal-error marker (see <see cref="TokenStreamParseResult.PanicMessage"/>).</summary>
+    public string? PanicMessage { get; }
 }
 
 /// <summary>
@@ -42,7 +47,7 @@ public static class LiteralParser
         var lexed = TokenStreamParser.ParseWithoutShebang(text, static (s, e) => new Span(0, 0, (uint)s, (uint)e, 0),
             new ParseOptions(edition));
         if (lexed.Outcome != ParseOutcome.Value)
-            return new LiteralParseResult(null, lexed.Diagnostics, lexed.Outcome, lexed.ErrorMessage);
+            return new LiteralParseResult(null, lexed.Diagnostics, lexed.Outcome, lexed.ErrorMessage, lexed.PanicMessage);
 
         var trees = lexed.Stream!.AsSpan();
         var index = 0;

@@ -172,6 +172,9 @@ internal sealed class LayoutPrinter
         _rightTotal += blank;
     }
 
+    /// <summary>A line break that always breaks (rustc's <c>hardbreak</c>: a break too wide for any line).</summary>
+    public void Hardbreak() => Break(SizeInfinity, 0);
+
     /// <summary>Text that never breaks; <paramref name="width"/> is its length in UTF-8 bytes.</summary>
     public void Text(string text, int width)
     {

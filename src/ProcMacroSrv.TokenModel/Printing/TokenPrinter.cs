@@ -7,17 +7,28 @@ namespace ProcMacroSrv.TokenModel.Printing;
 /// The edition whose keywords count as reserved, which decides <c>async (x)</c> versus
 /// <c>async(x)</c>. rustc takes it from each ident's span; a single edition is used here.
 /// </param>
-public sealed record PrintOptions(Edition Edition = Edition.Edition2021)
+/// <param name="SeparateJoinedIdents">
+/// Print a space between two identifiers even when the first is not <see cref="Spacing.Alone"/>
+/// (rustc's <c>idents_would_merge</c>, new in rustc 1.96; rustc 1.95 prints them together, so
+/// that the inner stream of <c>(a)</c> twice over prints as <c>aa</c>).
+/// </param>
+public sealed record PrintOptions(Edition Edition = Edition.Edition2021, bool SeparateJoinedIdents = false)
 {
-    /// <summary>Edition 2021, the default.</summary>
+    /// <summary>Edition 2021, the default; as rustc 1.95 prints.</summary>
     public static PrintOptions Default { get; } = new();
+
+    /// <summary>The options that print as the rustc of version 1.<paramref name="minor"/> does (edition 2021).</summary>
+    public static PrintOptions ForRustc(int major, int minor) =>
+        new(Edition.Edition2021, SeparateJoinedIdents: major > 1 || minor >= 96);
 }
 
 /// <summary>
-/// <c>TokenStream::to_string</c> as rustc's proc-macro server computes it for trees that came
-/// through the bridge: every ident, literal and group is <c>Alone</c>, a punct keeps its
-/// spacing, and rustc_ast_pretty's <c>print_tts</c> decides where a space goes
-/// (<c>space_between</c>) and where long lines break.
+/// <c>TokenStream::to_string</c> as rustc's proc-macro server computes it (rustc_ast_pretty's
+/// <c>print_tts</c>): each token's <see cref="Spacing"/> decides whether a space may follow it
+/// (only after <see cref="Spacing.Alone"/>, and then as <c>space_between</c> says), a brace
+/// group's opening spacing whether it gets spaces inside, a doc comment still in its lexed form
+/// prints as the comment followed by a line break, and long lines break as rustc's do. Trees
+/// that came through the bridge are all Alone but for Joint puncts, as rustc makes them.
 /// </summary>
 public static class TokenPrinter
 {
@@ -37,7 +48,7 @@ public static class TokenPrinter
     /// <summary>Appends the printed form of <paramref name="stream"/> to <paramref name="output"/>.</summary>
     public static void Print(TokenStream stream, StringBuilder output, PrintOptions? options = null)
     {
-        var edition = (options ?? PrintOptions.Default).Edition;
+        options ??= PrintOptions.Default;
         var printer = new LayoutPrinter(output);
         // One level per open group; the walk never recurses.
         var levels = new Stack<Level>();
@@ -51,71 +62,95 @@ public static class TokenPrinter
                 if (level.Group is { } closed)
                 {
                     CloseGroup(printer, closed, level.OpenSpace);
-                    Separate(printer, levels.Peek(), edition);
+                    Separate(printer, levels.Peek(), options);
                 }
                 continue;
             }
             var unit = level.Units[level.Index++];
-            if (unit.Tree is Group group)
+            if (unit is { Kind: UnitKind.Group, Tree: Group group })
             {
                 var openSpace = OpenGroup(printer, group);
                 levels.Push(new Level(Units(group.Stream), group, openSpace));
                 continue;
             }
             WriteUnit(printer, unit);
-            Separate(printer, level, edition);
+            Separate(printer, level, options);
         }
         printer.Finish();
     }
 
-    private enum UnitKind : byte { Group, Ident, Literal, Number, Operator, Lifetime }
+    private enum UnitKind : byte { Group, Ident, Literal, Number, Operator, Lifetime, DocComment }
 
     /// <summary>
-    /// One token as rustc's printer sees it. rustc builds the stream of a macro's output by
-    /// pushing trees one at a time, and each push glues a Joint operator to the next punct
-    /// (<c>.</c> <c>.</c> <c>=</c> become <c>..=</c>, <c>'</c> and an ident become a lifetime);
-    /// spacing rules then apply to the glued token. A negative number is pushed as a <c>-</c>
-    /// (which may glue too) and the unsigned number.
+    /// One token as rustc's printer sees it. rustc's lexer glues touching puncts into operators,
+    /// and pushing a tree onto a stream glues a Joint (or JointHidden) operator to the next punct
+    /// (<c>.</c> <c>.</c> <c>=</c> become <c>..=</c>); a lifetime is one token, and so is a doc
+    /// comment still in its lexed form. Spacing rules apply to these tokens. A negative number
+    /// is pushed as a JointHidden <c>-</c> (which may glue too) and the unsigned number.
     /// </summary>
-    private readonly record struct Unit(UnitKind Kind, TokenTree Tree, string? Operator, Spacing Spacing);
+    /// <param name="Kind">What the token is.</param>
+    /// <param name="Tree">The tree it comes from (for an operator, its first punct; for a doc comment, the group).</param>
+    /// <param name="Text">An operator's characters, or a doc comment's printed form.</param>
+    /// <param name="Spacing">How the token is followed by the next one.</param>
+    private readonly record struct Unit(UnitKind Kind, TokenTree Tree, string? Text, Spacing Spacing);
 
     private static List<Unit> Units(TokenStream stream)
     {
         var trees = stream.FlatTrees;
         var units = new List<Unit>(trees.Length);
-        foreach (var tree in trees)
+        for (var index = 0; index < trees.Length; index++)
         {
+            var tree = trees[index];
             switch (tree)
             {
+                case Punct { Char: '#', DocComment: { } doc } when DocCommentGroup(trees, index, doc) is { } end:
+                    units.Add(new Unit(UnitKind.DocComment, trees[end], doc.ToString(), trees[end].Spacing));
+                    index = end;
+                    break;
                 case Punct p:
                     PushOperator(units, PunctString(p.Char), p, p.Spacing);
                     break;
                 case Ident i:
-                    if (units.Count > 0 && units[^1] is { Kind: UnitKind.Operator, Operator: "'", Spacing: Spacing.Joint })
-                        units[^1] = new Unit(UnitKind.Lifetime, i, null, Spacing.Alone);
+                    if (units.Count > 0 && units[^1] is { Kind: UnitKind.Operator, Text: "'", Spacing: Spacing.Joint })
+                        units[^1] = new Unit(UnitKind.Lifetime, i, null, i.Spacing);
                     else
-                        units.Add(new Unit(UnitKind.Ident, i, null, Spacing.Alone));
+                        units.Add(new Unit(UnitKind.Ident, i, null, i.Spacing));
                     break;
                 case Literal l when IsNegativeNumber(l):
-                    // rustc's `-` here is JointHidden, which prints like Joint: no space after it.
-                    PushOperator(units, "-", l, Spacing.Joint);
-                    units.Add(new Unit(UnitKind.Number, l, null, Spacing.Alone));
+                    PushOperator(units, "-", l, Spacing.JointHidden);
+                    units.Add(new Unit(UnitKind.Number, l, null, l.Spacing));
                     break;
                 case Literal l:
-                    units.Add(new Unit(UnitKind.Literal, l, null, Spacing.Alone));
+                    units.Add(new Unit(UnitKind.Literal, l, null, l.Spacing));
                     break;
                 default:
-                    units.Add(new Unit(UnitKind.Group, tree, null, Spacing.Alone));
+                    units.Add(new Unit(UnitKind.Group, tree, null, tree.Spacing));
                     break;
             }
         }
         return units;
     }
 
+    /// <summary>
+    /// The index of the <c>[doc = "…"]</c> group when the <c>#</c> at <paramref name="index"/>
+    /// still starts the trees the lexer made of <paramref name="doc"/> (<c>#</c>, <c>!</c> for an
+    /// inner comment, the group); null when they were taken apart.
+    /// </summary>
+    private static int? DocCommentGroup(TokenTree[] trees, int index, DocComment doc)
+    {
+        var at = index + 1;
+        if (doc.IsInner)
+        {
+            if (at >= trees.Length || trees[at] is not Punct { Char: '!' } bang || !ReferenceEquals(bang.DocComment, doc)) return null;
+            at++;
+        }
+        return at < trees.Length && trees[at] is Group group && ReferenceEquals(group.DocComment, doc) ? at : null;
+    }
+
     private static void PushOperator(List<Unit> units, string op, TokenTree tree, Spacing spacing)
     {
-        if (units.Count > 0 && units[^1] is { Kind: UnitKind.Operator, Spacing: Spacing.Joint } last
-            && Glue(last.Operator!, op) is { } glued)
+        if (units.Count > 0 && units[^1] is { Kind: UnitKind.Operator, Spacing: Spacing.Joint or Spacing.JointHidden } last
+            && Glue(last.Text!, op) is { } glued)
         {
             units[^1] = new Unit(UnitKind.Operator, last.Tree, glued, spacing);
             return;
@@ -170,8 +205,9 @@ public static class TokenPrinter
             {
                 printer.BeginConsistent(IndentUnit);
                 printer.Text("{", 1);
-                // A non-empty brace group gets spaces inside, like `{ x }`.
-                var openSpace = !group.Stream.IsEmpty;
+                // A non-empty brace group gets spaces inside, like `{ x }`, unless its `{` was
+                // written touching the next token; the space before `}` follows the one after `{`.
+                var openSpace = group.DelimSpacing.Open == Spacing.Alone && !group.Stream.IsEmpty;
                 if (openSpace) printer.Break(1, 0);
                 printer.BeginInconsistent(0);
                 return openSpace;
@@ -214,26 +250,34 @@ public static class TokenPrinter
     }
 
     /// <summary>After the unit just written, writes a space if rustc puts one before the next unit of the level.</summary>
-    private static void Separate(LayoutPrinter printer, Level level, Edition edition)
+    private static void Separate(LayoutPrinter printer, Level level, PrintOptions options)
     {
         if (level.Index >= level.Units.Count) return;
         var first = level.Units[level.Index - 1];
         var next = level.Units[level.Index];
-        // A Joint (or hidden-joint) token is never followed by a space; rustc's exception for
-        // two adjacent idents cannot arise, since idents are always Alone here.
-        if (first.Spacing == Spacing.Joint) return;
-        if (SpaceBetween(first, next, edition)) printer.Break(1, 0);
+        if (first.Spacing == Spacing.Alone)
+        {
+            if (SpaceBetween(first, next, options.Edition)) printer.Break(1, 0);
+        }
+        else if (options.SeparateJoinedIdents && first.Kind == UnitKind.Ident && next.Kind == UnitKind.Ident)
+        {
+            // Two identifiers would read as one (a JointHidden ident can meet another where
+            // streams are concatenated).
+            printer.Break(1, 0);
+        }
     }
 
     private static bool IsNegativeNumber(TokenTree tree) =>
         tree is Literal { Kind: LiteralKind.Integer or LiteralKind.Float } l && l.Symbol.Text.StartsWith('-');
 
-    private static bool IsOperator(in Unit unit, string op) => unit.Kind == UnitKind.Operator && unit.Operator == op;
+    private static bool IsOperator(in Unit unit, string op) => unit.Kind == UnitKind.Operator && unit.Text == op;
 
     /// <summary>rustc's <c>space_between</c> for two adjacent tokens.</summary>
     private static bool SpaceBetween(in Unit first, in Unit next, Edition edition)
     {
         var nextIsPunct = next.Kind == UnitKind.Operator;
+        // No space after a line doc comment: it ends with a line break.
+        if (first.Kind == UnitKind.DocComment && first.Text!.StartsWith("//", StringComparison.Ordinal)) return false;
         // `.` + non-punct: `x.y`, `tup.0`
         if (IsOperator(first, ".") && !nextIsPunct) return false;
         // `$` + ident: `$e`
@@ -271,7 +315,11 @@ public static class TokenPrinter
         switch (unit.Kind)
         {
             case UnitKind.Operator:
-                printer.Text(unit.Operator!, Utf8Width(unit.Operator!));
+                printer.Text(unit.Text!, Utf8Width(unit.Text!));
+                break;
+            case UnitKind.DocComment:
+                printer.Text(unit.Text!, Utf8Width(unit.Text!));
+                printer.Hardbreak();
                 break;
             case UnitKind.Lifetime:
                 printer.Text("'", 1);

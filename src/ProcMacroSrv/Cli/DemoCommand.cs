@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using ProcMacroSrv.Bridge.Expansion;
-using ProcMacroSrv.TokenModel;
 using ProcMacroSrv.TokenModel.Printing;
-using ProcMacroSrv.TokenModel.Spans;
 
 namespace ProcMacroSrv.Cli;
 
@@ -65,10 +63,9 @@ internal static class DemoCommand
             Console.WriteLine();
             Console.WriteLine(attr is null ? $"== {name}: input" : $"== #[{name}{(attr.Length == 0 ? "" : $"({attr})")}]: input");
             Console.WriteLine(Indent(text));
-            if (!ExpandCommand.TryParse(text, 0, "demo input", out var input)) return CommandLine.LibraryError;
-            var callSite = Span.InFile(0, 0, (uint)System.Text.Encoding.UTF8.GetByteCount(text));
-            var spans = new SourceTextSpanSemantics(callSite, callSite, callSite, new Dictionary<uint, SourceFileText> { [0] = new("<demo>", text) });
-            var result = library.Expand(new ExpansionRequest(name, input!, spans) { Attributes = attr is null ? null : TokenStream.Empty });
+            var source = SourceTextInput.TryLex(text, null, attr is null ? null : "", static line => Console.Error.WriteLine("error: demo " + line));
+            if (source is null) return CommandLine.LibraryError;
+            var result = library.Expand(source.Request(name));
             Console.WriteLine($"== {name}: output");
             if (result.Output is not null) Console.WriteLine(Indent(TokenPrinter.Print(result.Output)));
             else

@@ -1,20 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using ProcMacroSrv.Bridge.Expansion;
-using ProcMacroSrv.TokenModel;
-using ProcMacroSrv.TokenModel.Lexing;
 using ProcMacroSrv.TokenModel.Printing;
-using ProcMacroSrv.TokenModel.Spans;
 
 namespace ProcMacroSrv.Cli;
 
 /// <summary><c>expand LIB MACRO</c>: runs one macro on text given by hand and prints the result as Rust text.</summary>
 internal static class ExpandCommand
 {
-    // File indices of the texts the macro sees: spans into them answer line, column and source text.
-    private const uint InputFile = 0;
-    private const uint AttributeFile = 1;
-
     public static Command Create()
     {
         var lib = CommandLine.LibraryArgument();
@@ -76,25 +69,16 @@ internal static class ExpandCommand
             return LibraryErrors.Report(e);
         }
 
-        if (!TryParse(text, InputFile, "input", out var input)) return CommandLine.LibraryError;
-        TokenStream? attributes = null;
-        if (attrText is not null && !TryParse(attrText, AttributeFile, "--attr", out attributes)) return CommandLine.LibraryError;
-
-        // The call site covers the whole input: what rustc would point at for the invocation.
-        var callSite = Span.InFile(InputFile, 0, (uint)System.Text.Encoding.UTF8.GetByteCount(text));
-        var files = new Dictionary<uint, SourceFileText>
-        {
-            [InputFile] = new(inputPath ?? "<input>", text, inputPath),
-            [AttributeFile] = new("<attr>", attrText ?? string.Empty),
-        };
-        var spans = new SourceTextSpanSemantics(callSite, callSite, callSite, files);
+        var source = SourceTextInput.TryLex(text, inputPath, attrText, static line => Console.Error.WriteLine("error: " + line));
+        if (source is null) return CommandLine.LibraryError;
 
         ExpansionResult result;
         try
         {
-            result = library.Expand(new ExpansionRequest(macroName, input!, spans)
+            var request = source.Request(macroName);
+            result = library.Expand(new ExpansionRequest(macroName, request.Input, request.Spans)
             {
-                Attributes = attributes,
+                Attributes = request.Attributes,
                 Environment = variables,
                 CurrentDirectory = cwd,
             });
@@ -105,7 +89,9 @@ internal static class ExpandCommand
         }
 
         foreach (var d in result.Diagnostics) Console.Error.WriteLine($"{d.Level.ToString().ToLowerInvariant()}: {d.Message}");
-        var printed = result.Output is null ? null : TokenPrinter.Print(result.Output);
+        // As the macro's rustc would print the stream (`TokenStream::to_string`).
+        var printed = result.Output is null ? null
+            : TokenPrinter.Print(result.Output, PrintOptions.ForRustc(library.Info.RustcVersion.Major, library.Info.RustcVersion.Minor));
         if (json)
         {
             using var writer = JsonOutput.CreateWriter();
@@ -137,16 +123,5 @@ internal static class ExpandCommand
             return CommandLine.MacroPanicked;
         }
         return 0;
-    }
-
-    /// <summary>Lexes text given by the user; each token's span records where in that text it came from.</summary>
-    public static bool TryParse(string text, uint file, string what, out TokenStream? stream)
-    {
-        var parsed = TokenStreamParser.Parse(text, (start, end) => Span.InFile(file, (uint)start, (uint)end));
-        stream = parsed.Stream;
-        if (parsed.IsSuccess) return true;
-        foreach (var d in parsed.Diagnostics) Console.Error.WriteLine($"error: cannot lex the {what}: {d.Message} (at bytes {d.StartByte}..{d.EndByte})");
-        if (parsed.Diagnostics.Count == 0) Console.Error.WriteLine($"error: cannot lex the {what}: {parsed.ErrorMessage}");
-        return false;
     }
 }

@@ -73,7 +73,7 @@ public class OracleTests
         {
             Assert.Equal(ParseOutcome.Value, ours.Outcome);
             Assert.Equal(expected.Tokens, OracleFormat.Dump(ours.Stream!));
-            Assert.Equal(expected.Printed, TokenPrinter.Print(ours.Stream!));
+            Assert.Equal(expected.Printed, TokenPrinter.Print(OracleFormat.Bridged(ours.Stream!)));
         }
         // Every error rustc reported (beyond a returned Err) is one we report, in order. rustc
         // gives every parsed token the call-site span, so it shows identical messages once.
@@ -162,7 +162,7 @@ public class OracleEditionTests
         var ours = Lexing.TokenStreamParser.Parse(input, static (s, e) => default, new Lexing.ParseOptions(ed));
         Assert.Equal(Lexing.ParseOutcome.Value, ours.Outcome);
         Assert.Equal(expected.Tokens, OracleFormat.Dump(ours.Stream!));
-        Assert.Equal(expected.Printed, Printing.TokenPrinter.Print(ours.Stream!, new Printing.PrintOptions(ed)));
+        Assert.Equal(expected.Printed, Printing.TokenPrinter.Print(OracleFormat.Bridged(ours.Stream!), new Printing.PrintOptions(ed)));
         Assert.Equal(expected.CompilerErrors, ours.Diagnostics.Select(d => d.Message).Distinct().ToList());
     }
 }

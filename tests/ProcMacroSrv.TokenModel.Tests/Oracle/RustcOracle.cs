@@ -125,6 +125,16 @@ public static class RustcOracle
 /// <summary>Our trees in the probe's dump format, so that the two can be compared as strings.</summary>
 public static class OracleFormat
 {
+    /// <summary>
+    /// The stream as a macro sees it after rebuilding every group with <c>Group::new</c> (what
+    /// the probe's <c>rebuild</c> does): every tree in its bridge form, all the way down.
+    /// </summary>
+    public static TokenStream Bridged(TokenStream stream) => TokenStream.Of(stream.AsSpan().ToArray().Select(tree => tree switch
+    {
+        Group g => new Group(g.Delimiter, Bridged(g.Stream), g.Spans),
+        _ => tree.ToBridgeTree(),
+    }));
+
     public static string Dump(TokenStream stream)
     {
         var sb = new StringBuilder();
