@@ -5,13 +5,13 @@ namespace ProcMacroSrv.Bridge.Expansion;
 /// <summary>
 /// Loaded dylibs by canonical path and modification time. A changed file is loaded again; since
 /// the dynamic loader would hand back the old copy for the same path, the new file is opened
-/// from a private copy. Libraries are never unloaded (a Rust dylib's TLS and statics forbid it).
+/// from a private copy, which is deleted as soon as it is mapped (so nothing is left behind even
+/// if the process is killed). Libraries are never unloaded (a Rust dylib's TLS and statics forbid it).
 /// </summary>
 public sealed class ProcMacroLibraryCache : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (DateTime Modified, ProcMacroLibrary Library)> _loaded = new(StringComparer.Ordinal);
-    private readonly string _copies = Path.Combine(Path.GetTempPath(), $"proc-macro-srv-{Environment.ProcessId}");
     private int _copyCount;
 
     /// <summary>The library at <paramref name="path"/>, loading it or reloading it when the file changed.</summary>
@@ -24,26 +24,25 @@ public sealed class ProcMacroLibraryCache : IDisposable
             string? openPath = null;
             if (cached.Library is not null)
             {
-                Directory.CreateDirectory(_copies);
-                openPath = Path.Combine(_copies, $"{_copyCount++}-{Path.GetFileName(info.Path)}");
+                openPath = Path.Combine(Path.GetTempPath(), $"proc-macro-srv-{Environment.ProcessId}-{_copyCount++}-{Path.GetFileName(info.Path)}");
                 File.Copy(info.Path, openPath, overwrite: true);
             }
-            var library = ProcMacroLibrary.Load(info, openPath);
-            if (openPath is not null) File.Delete(openPath); // the mapping stays valid after unlink
-            _loaded[info.Path] = (info.LastWriteTimeUtc, library);
-            return library;
+            try
+            {
+                var library = ProcMacroLibrary.Load(info, openPath);
+                _loaded[info.Path] = (info.LastWriteTimeUtc, library);
+                return library;
+            }
+            finally
+            {
+                // The mapping stays valid after unlink.
+                if (openPath is not null) File.Delete(openPath);
+            }
         }
     }
 
-    /// <summary>Removes the directory of private copies.</summary>
+    /// <summary>Nothing to release: private copies are deleted when loaded, libraries are never unloaded.</summary>
     public void Dispose()
     {
-        try
-        {
-            if (Directory.Exists(_copies)) Directory.Delete(_copies, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -10,6 +10,7 @@ namespace ProcMacroSrv.Bridge.Expansion;
 internal sealed class ProcessEnvironment : IDisposable
 {
     private readonly List<(string Name, string? Previous)> _saved = new();
+    private readonly HashSet<string> _savedNames = new(StringComparer.Ordinal);
     private readonly string? _previousDirectory;
 
     private ProcessEnvironment(IReadOnlyList<KeyValuePair<string, string>> variables, string? directory)
@@ -17,7 +18,7 @@ internal sealed class ProcessEnvironment : IDisposable
         foreach (var (name, value) in variables)
         {
             if (name.Length == 0 || name.Contains('=') || name.Contains('\0') || value.Contains('\0')) continue;
-            if (!_saved.Exists(s => s.Name == name)) _saved.Add((name, LibC.ReadEnv(name)));
+            if (_savedNames.Add(name)) _saved.Add((name, LibC.ReadEnv(name)));
             LibC.SetEnv(name, value, 1);
         }
         if (directory is not null)

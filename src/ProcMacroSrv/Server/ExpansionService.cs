@@ -15,6 +15,14 @@ namespace ProcMacroSrv.Server;
 /// </summary>
 internal sealed class ExpansionService : IDisposable
 {
+    /// <summary>
+    /// Environment variable: set to 1 to fail every expansion that leaves owned token handles
+    /// alive (<see cref="ExpansionResult.LeakedHandles"/>); a diagnostic for leak tests.
+    /// </summary>
+    public const string CheckHandlesVariable = "PROC_MACRO_SRV_CHECK_HANDLES";
+
+    private static readonly bool CheckHandles = Environment.GetEnvironmentVariable(CheckHandlesVariable) is "1" or "true";
+
     private readonly ProcMacroLibraryCache _libraries = new();
 
     /// <summary>The connection's span mode; every connection starts in Id mode.</summary>
@@ -69,6 +77,12 @@ internal sealed class ExpansionService : IDisposable
         catch (UnknownMacroException e)
         {
             return input.EncodeError(e.Message);
+        }
+        if (CheckHandles && result.LeakedHandles != 0)
+        {
+            var leak = $"proc macro `{request.MacroName}` left {result.LeakedHandles} token handle(s) alive after its expansion ({CheckHandlesVariable})";
+            Console.Error.WriteLine($"proc-macro-srv: {leak}");
+            return input.EncodeError(leak);
         }
         return result.Output is { } output ? input.EncodeResult(output) : input.EncodeError(result.PanicMessage ?? string.Empty);
     }

@@ -12,6 +12,8 @@ internal enum WorkerFailureKind
     TimedOut,
     /// <summary>The worker's resident memory passed the limit and it was killed.</summary>
     OutOfMemory,
+    /// <summary>The worker had ended before the request could be sent (killed while idle).</summary>
+    GoneBeforeRequest,
 }
 
 /// <summary>A request that a worker did not answer.</summary>
@@ -50,11 +52,17 @@ internal sealed class ExpansionWorker : IDisposable
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proc-macro-srv.dll"));
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--in-process");
+        // A worker may be killed (time or memory limit): without the diagnostics IPC the runtime
+        // leaves no sockets or pipes behind in the temp directory.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         return new ExpansionWorker(Process.Start(start) ?? throw new InvalidOperationException("cannot start an expansion worker"));
     }
 
     /// <summary>The worker's process id.</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>True once the worker process has ended (for example killed while idle).</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Sends one request line and returns the response line, or how the worker failed to answer.</summary>
     /// <param name="request">The request line, without its newline.</param>
@@ -70,7 +78,8 @@ internal sealed class ExpansionWorker : IDisposable
         }
         catch (IOException)
         {
-            return (default, Died());
+            // It was gone before the request reached it: not this request's doing.
+            return (default, new WorkerFailure(WorkerFailureKind.GoneBeforeRequest, DescribeExit(WaitForExitCode())));
         }
 
         using var limit = new CancellationTokenSource(timeout);
@@ -127,10 +136,12 @@ internal sealed class ExpansionWorker : IDisposable
         return null;
     }
 
-    private WorkerFailure Died()
+    private WorkerFailure Died() => new(WorkerFailureKind.Died, DescribeExit(WaitForExitCode()));
+
+    private int WaitForExitCode()
     {
         if (!_process.WaitForExit(TimeSpan.FromSeconds(10))) Kill();
-        return new WorkerFailure(WorkerFailureKind.Died, DescribeExit(_process.ExitCode));
+        return _process.ExitCode;
     }
 
     /// <summary>How a process ended, as a developer reads it: a signal name, or the exit code.</summary>

@@ -30,8 +30,8 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
     public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
     {
         var variant = RequestLine.VariantName(request.Span);
-        var worker = _worker ??= StartWorker();
-        var (answer, failure) = worker.Exchange(request, _timeout, _memoryLimit);
+        var (answer, failure) = Exchange(request);
+        var worker = _worker!;
         if (failure is null)
         {
             if (variant == "SetConfig" && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
@@ -51,6 +51,26 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         };
         Console.Error.WriteLine($"proc-macro-srv: {message}");
         JsonLegacyWriter.WriteResponse(response, RequestLine.Error(variant, _spanMode, message));
+    }
+
+    // A worker that died while idle (OOM killer, kill -9) is replaced without blaming the request.
+    private (ReadOnlyMemory<byte> Answer, WorkerFailure? Failure) Exchange(ReadOnlyMemory<byte> request)
+    {
+        if (_worker is { HasExited: true }) Replace();
+        _worker ??= StartWorker();
+        var result = _worker.Exchange(request, _timeout, _memoryLimit);
+        if (result.Failure?.Kind != WorkerFailureKind.GoneBeforeRequest) return result;
+        Replace();
+        _worker = StartWorker();
+        return _worker.Exchange(request, _timeout, _memoryLimit);
+    }
+
+    private void Replace()
+    {
+        Console.Error.WriteLine("proc-macro-srv: the expansion worker ended while idle; starting a new one");
+        _worker?.Dispose();
+        _worker = null;
+        WorkerRestarts++;
     }
 
     private ExpansionWorker StartWorker()

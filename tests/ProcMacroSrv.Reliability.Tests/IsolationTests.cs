@@ -1,0 +1,201 @@
+using System.Text.RegularExpressions;
+using ProcMacroSrv.Protocol;
+using ProcMacroSrv.Reliability.Tests.Support;
+using ProcMacroSrv.TokenModel;
+
+namespace ProcMacroSrv.Reliability.Tests;
+
+/// <summary>
+/// Macros that crash, abort, exit, overflow their stack, exhaust memory or hang fail only their
+/// own request; the worker is replaced and the next request (a real expansion) works, in the
+/// same span mode.
+/// </summary>
+public sealed class IsolationTests
+{
+    private const string Area = "Isolation";
+
+    /// <summary>The time limit of the servers that run <c>hang</c>: small, but far above a real expansion.</summary>
+    private const int HangTimeoutSeconds = 5;
+
+    /// <summary>The memory limit of the servers that run <c>exhaust_memory</c>.</summary>
+    private const int MemoryLimitMiB = 600;
+
+    public static TheoryData<string, SpanMode> HostileMacros()
+    {
+        var data = new TheoryData<string, SpanMode>();
+        foreach (var mode in (SpanMode[])[SpanMode.Id, SpanMode.RustAnalyzer])
+        {
+            foreach (var name in (string[])["segfault", "abort", "exit", "stack_overflow", "exhaust_memory", "hang"]) data.Add(name, mode);
+        }
+        return data;
+    }
+
+    /// <summary>What the server must say for each macro (a regular expression matching the whole message).</summary>
+    private static string ExpectedError(string macro) => macro switch
+    {
+        "segfault" => Regex.Escape("proc macro `segfault` crashed the expansion worker: SIGSEGV"),
+        "abort" => Regex.Escape("proc macro `abort` crashed the expansion worker: SIGABRT"),
+        "exit" => Regex.Escape("proc macro `exit` crashed the expansion worker: exit code 3"),
+        // Overflowing the 8 MiB expansion thread hits its guard page: the runtime reports a stack
+        // overflow and aborts, or the kernel's SIGSEGV ends the worker.
+        "stack_overflow" => Regex.Escape("proc macro `stack_overflow` crashed the expansion worker: ") + "(SIGSEGV|SIGABRT)",
+        "exhaust_memory" => Regex.Escape("proc macro `exhaust_memory` ran out of memory (it used ") + @"\d+" +
+            Regex.Escape($" MiB, over the limit of {MemoryLimitMiB} MiB); the expansion worker was killed and restarted"),
+        "hang" => Regex.Escape($"proc macro `hang` timed out (no answer within {HangTimeoutSeconds} s); the expansion worker was killed and restarted"),
+        _ => throw new ArgumentOutOfRangeException(nameof(macro)),
+    };
+
+    private static ServerSettings SettingsFor(string macro) => macro switch
+    {
+        "hang" => new ServerSettings { TimeoutSeconds = HangTimeoutSeconds },
+        "exhaust_memory" => new ServerSettings { MemoryLimitMiB = MemoryLimitMiB },
+        _ => new ServerSettings(),
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileMacros))]
+    public async Task A_hostile_macro_fails_only_its_own_request(string macro, SpanMode mode)
+    {
+        var dylibs = Dylibs.Stable;
+        await using var server = TestServer.Start(SettingsFor(macro));
+        await server.HandshakeAsync(mode);
+        var macros = Answer.Of(await server.SendAsync(new ListMacrosRequest(dylibs.PmHostile)));
+        Assert.True(macros.IsOk, macros.Error);
+        Assert.Contains($"{macro}:FuncLike", macros.Text);
+        await ExpectSerdeWorksAsync(server, mode, "before the hostile macro");
+        var worker = server.WorkerProcessId();
+
+        var answer = await server.ExpandAsync(dylibs.PmHostile, macro, "");
+
+        Assert.False(answer.IsOk, $"`{macro}` expanded: {answer.Text}");
+        Assert.Equal(Answer.ExpandVariant(mode), answer.Variant);
+        Assert.Matches("^" + ExpectedError(macro) + "$", answer.Error);
+        // The server reports it in its log as well.
+        Assert.Contains(answer.Error!, server.StandardError);
+
+        await ExpectSerdeWorksAsync(server, mode, $"`{macro}`");
+        var replacement = server.WorkerProcessId();
+        Assert.NotEqual(worker, replacement);
+        Assert.False(ProcessTable.IsAlive(worker), $"the old worker {worker} still runs");
+        ReliabilityLog.Record(Area, $"`{macro}!()` ({mode} mode)", answer, keptServing: true);
+    }
+
+    [Theory]
+    [InlineData(SpanMode.Id)]
+    [InlineData(SpanMode.RustAnalyzer)]
+    public async Task The_span_mode_survives_several_worker_restarts_in_a_row(SpanMode mode)
+    {
+        var dylibs = Dylibs.Stable;
+        await using var server = TestServer.Start();
+        await server.HandshakeAsync(mode);
+        var first = server.WorkerProcessId();
+        // Each crash leaves no worker behind; the next request starts one (and gives it the span mode first).
+        foreach (var macro in (string[])["segfault", "abort", "exit", "segfault"])
+        {
+            var answer = await server.ExpandAsync(dylibs.PmHostile, macro, "");
+            Assert.False(answer.IsOk);
+            Assert.Equal(Answer.ExpandVariant(mode), answer.Variant);
+            Assert.Matches("^" + ExpectedError(macro) + "$", answer.Error);
+            Assert.Empty(server.ChildProcessIds());
+        }
+        await ExpectSerdeWorksAsync(server, mode, "four crashes in a row");
+        Assert.NotEqual(first, server.WorkerProcessId());
+        ReliabilityLog.Record(Area, $"four crashes in a row, then serde ({mode} mode)", "each answered with its own error (SIGSEGV, SIGABRT, exit code 3, SIGSEGV), a new worker each time; serde then works in the same mode", keptServing: true, times: 4);
+    }
+
+    [Theory]
+    [InlineData(SpanMode.Id)]
+    [InlineData(SpanMode.RustAnalyzer)]
+    public async Task A_worker_killed_between_requests_costs_no_request(SpanMode mode)
+    {
+        // The kernel's OOM killer, or a user, may kill an idle worker: the next request is innocent.
+        await using var server = TestServer.Start();
+        await server.HandshakeAsync(mode);
+        await ExpectSerdeWorksAsync(server, mode, "start");
+        var worker = server.WorkerProcessId();
+        using (var process = System.Diagnostics.Process.GetProcessById(worker))
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        var answer = await server.ExpandAsync(Dylibs.Stable.RealMacro("serde_derive"), "Serialize", "struct Point { x: i32, y: i32 }");
+
+        ReliabilityLog.Record(Area, $"worker killed (SIGKILL) while idle, then a real expansion ({mode} mode)", answer.IsOk ? $"{answer.Variant} Ok (the request was served by a new worker)" : answer.Summary, keptServing: true);
+        Assert.True(answer.IsOk, $"the request after the idle worker was killed failed: {answer.Error}");
+        await ExpectSerdeWorksAsync(server, mode, "an idle worker was killed");
+    }
+
+    [Theory]
+    [InlineData(IsolationMode.InProcessByArgument)]
+    [InlineData(IsolationMode.InProcessByEnvironment)]
+    public async Task In_process_mode_still_serves_normal_macros(IsolationMode isolation)
+    {
+        var dylibs = Dylibs.Stable;
+        await using var server = TestServer.Start(new ServerSettings { Isolation = isolation });
+        foreach (var mode in (SpanMode[])[SpanMode.Id, SpanMode.RustAnalyzer])
+        {
+            await server.HandshakeAsync(mode);
+            await ExpectSerdeWorksAsync(server, mode, "start");
+            var panic = await server.ExpandAsync(dylibs.PmBasics, "boom", "");
+            Assert.Equal(Answer.ExpandVariant(mode), panic.Variant);
+            Assert.Equal("boom from proc macro", panic.Error);
+            await server.AssertServingAsync("a panic");
+        }
+        Assert.Empty(server.ChildProcessIds());
+        ReliabilityLog.Record(Area, isolation == IsolationMode.InProcessByArgument ? "`serve --in-process`: serde, then a panicking macro" : "PROC_MACRO_SRV_IN_PROCESS=1: serde, then a panicking macro",
+            "ExpandMacro Err: boom from proc macro (no worker process)", keptServing: true, times: 2);
+    }
+
+    [Fact]
+    public async Task A_panicking_macro_does_not_restart_the_worker()
+    {
+        var dylibs = Dylibs.Stable;
+        await using var server = TestServer.Start();
+        await server.HandshakeAsync(SpanMode.RustAnalyzer);
+        await server.AssertServingAsync("start");
+        var worker = server.WorkerProcessId();
+        for (var i = 0; i < 20; i++)
+        {
+            var panic = await server.ExpandAsync(dylibs.PmBasics, "boom_fmt", $"n{i}");
+            Assert.False(panic.IsOk);
+            Assert.Contains($"n{i}", panic.Error);
+        }
+        await server.AssertServingAsync("20 panics");
+        Assert.Equal(worker, server.WorkerProcessId());
+        ReliabilityLog.Record(Area, "a panicking macro (pm-basics `boom_fmt`)", "ExpandMacroExtended Err: <the panic message>; same worker", keptServing: true, times: 20);
+    }
+
+    /// <summary>serde's derive expands, in the connection's span mode (RustAnalyzer: spans index the returned table).</summary>
+    internal static async Task ExpectSerdeWorksAsync(TestServer server, SpanMode mode, string after)
+    {
+        var answer = await server.ExpandAsync(Dylibs.Stable.RealMacro("serde_derive"), "Serialize", "struct Point { x: i32, y: i32 }");
+        Assert.True(answer.IsOk, $"serde after {after}: {answer.Error}\nstderr:\n{TestServer.Tail(server.StandardError)}");
+        Assert.Equal(Answer.ExpandVariant(mode), answer.Variant);
+        Assert.Contains("impl _serde :: Serialize for Point", answer.Text!.Replace("\n", " "));
+        if (mode == SpanMode.RustAnalyzer)
+        {
+            // The worker decoded the request as RustAnalyzer mode: the input's spans come back located.
+            var tokens = ((ExpandMacroExtendedResponse)answer.Response).DecodeTree();
+            var point = FindIdent(tokens, "Point");
+            Assert.NotNull(point);
+            Assert.False(point.Span.IsOpaque);
+            Assert.Equal(Requests.FileId, point.Span.FileId);
+        }
+    }
+
+    internal static Ident? FindIdent(TokenStream stream, string name)
+    {
+        var pending = new Stack<TokenStream>();
+        pending.Push(stream);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var tree in current)
+            {
+                if (tree is Ident ident && ident.Name.Text == name) return ident;
+                if (tree is TokenModel.Group group) pending.Push(group.Stream);
+            }
+        }
+        return null;
+    }
+}
