@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ProcMacroSrv.Bridge.Expansion;
+using ProcMacroSrv.Fixtures;
+using ProcMacroSrv.Inspection;
+using ProcMacroSrv.Protocol;
+using ProcMacroSrv.Protocol.Json;
+using ProcMacroSrv.TokenModel.Spans;
+
+namespace ProcMacroSrv.Bench.Sessions;
+
+/// <summary>
+/// Where the time of one ExpandMacro request goes inside the server: the request is answered in
+/// this process with the same library calls the server's in-process handler makes (JSON read →
+/// decode → library lookup → expand → encode → JSON write), each phase timed with a Stopwatch.
+/// Runs on the JIT build of the libraries (after warm-up), not the AOT server, so absolute
+/// numbers differ a little; the split is what matters. Isolation's relay is not included.
+/// </summary>
+internal static class Breakdown
+{
+    private static readonly string[] Phases = ["json read", "decode", "lookup (inspect)", "expand", "encode", "json write"];
+
+    public static void Run(Options options, FixtureDylibs dylibs)
+    {
+        var currentDir = Path.Combine(RepositoryLayout.FixturesWorkspace, "real-macros");
+        var env = RequestFactory.CargoEnvironment(currentDir, "bench-app");
+        var cache = new ProcMacroLibraryCache();
+        var output = new ArrayBufferWriter<byte>(1 << 20);
+        var iterations = options.Rounds ?? (options.Quick ? 5 : 15);
+        var report = new StringBuilder();
+        report.AppendLine($"In-process phase breakdown, median ms of {iterations} runs after 3 warm-ups (JIT, .NET {Environment.Version}).");
+        report.AppendLine();
+        report.AppendLine("| case | request KiB | response KiB | bridge calls | " + string.Join(" | ", Phases) + " | total | expand share |");
+        report.AppendLine("|---|--:|--:|--:|" + string.Concat(Enumerable.Repeat("--:|", Phases.Length)) + "--:|--:|");
+
+        foreach (var shape in Inputs.Shapes)
+        {
+            foreach (var size in options.Sizes)
+            {
+                var name = $"{shape.Key} n={size}";
+                if (!options.Selected(name)) continue;
+                var invocation = shape.Make(size, 0);
+                var request = RequestFactory.Build(dylibs.RealMacro(invocation.Crate), invocation, 1, env, currentDir);
+                var samples = Phases.Select(_ => new List<double>()).ToArray();
+                var bridgeCalls = 0;
+                var responseBytes = 0;
+                for (var i = 0; i < iterations + 3; i++)
+                {
+                    var t = new long[Phases.Length + 1];
+                    t[0] = Stopwatch.GetTimestamp();
+                    var parsed = (ExpandMacroRequest)JsonLegacyReader.ReadRequest(request.Json);
+                    t[1] = Stopwatch.GetTimestamp();
+                    var input = ExpansionInput.Decode(parsed, SpanMode.RustAnalyzer);
+                    t[2] = Stopwatch.GetTimestamp();
+                    var library = cache.Get(parsed.Lib);
+                    t[3] = Stopwatch.GetTimestamp();
+                    var g = input.Globals;
+                    var result = library.Expand(new ExpansionRequest(parsed.MacroName, input.Body, new LocatedSpanSemantics(g.DefSite, g.CallSite, g.MixedSite))
+                    {
+                        Attributes = input.Attributes,
+                        Environment = parsed.Env,
+                        CurrentDirectory = parsed.CurrentDir,
+                    });
+                    t[4] = Stopwatch.GetTimestamp();
+                    var response = result.Output is { } tokens ? input.EncodeResult(tokens) : input.EncodeError(result.PanicMessage ?? "");
+                    t[5] = Stopwatch.GetTimestamp();
+                    output.ResetWrittenCount();
+                    JsonLegacyWriter.WriteResponse(output, response);
+                    t[6] = Stopwatch.GetTimestamp();
+                    if (result.Output is null) throw new InvalidOperationException($"{name}: the macro failed: {result.PanicMessage}");
+                    if (i < 3) continue;
+                    for (var p = 0; p < Phases.Length; p++) samples[p].Add(Stopwatch.GetElapsedTime(t[p], t[p + 1]).TotalMilliseconds);
+                    bridgeCalls = result.BridgeCalls;
+                    responseBytes = output.WrittenCount;
+                }
+                var medians = samples.Select(Stats.Median).ToArray();
+                var total = medians.Sum();
+                var line = $"| {name} | {request.Json.Length / 1024.0:0.0} | {responseBytes / 1024.0:0.0} | {bridgeCalls} | "
+                           + string.Join(" | ", medians.Select(m => m.ToString("0.000", CultureInfo.InvariantCulture)))
+                           + $" | {total:0.000} | {medians[3] / total:P0} |";
+                report.AppendLine(line);
+                Console.WriteLine(line);
+            }
+        }
+
+        // What looking a library up costs on its own: the cache inspects the file on every request.
+        var serde = dylibs.RealMacro("serde_derive");
+        var inspect = new List<double>();
+        for (var i = 0; i < 23; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            DylibInspector.Inspect(serde);
+            if (i >= 3) inspect.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        report.AppendLine();
+        report.AppendLine($"DylibInspector.Inspect(serde_derive, {new FileInfo(serde).Length / 1024} KiB) alone: median {Stats.Median(inspect):0.000} ms.");
+
+        var path = Path.Combine(RepositoryLayout.Root, "artifacts", "bench", "breakdown.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, report.ToString());
+        Console.WriteLine();
+        Console.WriteLine(report);
+        Console.WriteLine($"written to {path}");
+    }
+}
