@@ -103,32 +103,11 @@ public sealed class ProcMacroLibrary
         if (index < 0) throw new UnknownMacroException(request.MacroName);
         var entry = _registered[index];
 
-        ExpansionResult? result = null;
-        Exception? failure = null;
         lock (ExpansionLock)
         {
             using var environment = ProcessEnvironment.Apply(request.Environment, request.CurrentDirectory);
-            // A fresh thread per expansion: the client keeps its bridge state in thread-locals.
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    result = RunClient(entry, request);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-            }, ExpansionStackSize)
-            {
-                Name = request.MacroName.Length > 15 ? request.MacroName[..15] : request.MacroName,
-                IsBackground = true,
-            };
-            thread.Start();
-            thread.Join();
+            return ExpansionThread.Run(() => RunClient(entry, request));
         }
-        if (failure is not null) throw new InvalidOperationException($"expansion of `{request.MacroName}` failed in the server: {failure.Message}", failure);
-        return result!;
     }
 
     private ExpansionResult RunClient(RegisteredMacro entry, ExpansionRequest request)

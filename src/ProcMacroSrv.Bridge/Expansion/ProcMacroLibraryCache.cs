@@ -12,32 +12,45 @@ public sealed class ProcMacroLibraryCache : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (DateTime Modified, ProcMacroLibrary Library)> _loaded = new(StringComparer.Ordinal);
+    // The same path string, unchanged since it was last looked up: one stat instead of an inspection.
+    private readonly Dictionary<string, (DateTime Modified, ProcMacroLibrary Library)> _byRequestedPath = new(StringComparer.Ordinal);
     private int _copyCount;
 
     /// <summary>The library at <paramref name="path"/>, loading it or reloading it when the file changed.</summary>
     public ProcMacroLibrary Get(string path)
     {
+        lock (_lock)
+        {
+            if (_byRequestedPath.TryGetValue(path, out var seen) && File.GetLastWriteTimeUtc(path) == seen.Modified) return seen.Library;
+        }
         var info = DylibInspector.Inspect(path);
         lock (_lock)
         {
-            if (_loaded.TryGetValue(info.Path, out var cached) && cached.Modified == info.LastWriteTimeUtc) return cached.Library;
-            string? openPath = null;
-            if (cached.Library is not null)
-            {
-                openPath = Path.Combine(Path.GetTempPath(), $"proc-macro-srv-{Environment.ProcessId}-{_copyCount++}-{Path.GetFileName(info.Path)}");
-                File.Copy(info.Path, openPath, overwrite: true);
-            }
-            try
-            {
-                var library = ProcMacroLibrary.Load(info, openPath);
-                _loaded[info.Path] = (info.LastWriteTimeUtc, library);
-                return library;
-            }
-            finally
-            {
-                // The mapping stays valid after unlink.
-                if (openPath is not null) File.Delete(openPath);
-            }
+            var library = LoadOrReuse(info);
+            _byRequestedPath[path] = (info.LastWriteTimeUtc, library);
+            return library;
+        }
+    }
+
+    private ProcMacroLibrary LoadOrReuse(DylibInfo info)
+    {
+        if (_loaded.TryGetValue(info.Path, out var cached) && cached.Modified == info.LastWriteTimeUtc) return cached.Library;
+        string? openPath = null;
+        if (cached.Library is not null)
+        {
+            openPath = Path.Combine(Path.GetTempPath(), $"proc-macro-srv-{Environment.ProcessId}-{_copyCount++}-{Path.GetFileName(info.Path)}");
+            File.Copy(info.Path, openPath, overwrite: true);
+        }
+        try
+        {
+            var library = ProcMacroLibrary.Load(info, openPath);
+            _loaded[info.Path] = (info.LastWriteTimeUtc, library);
+            return library;
+        }
+        finally
+        {
+            // The mapping stays valid after unlink.
+            if (openPath is not null) File.Delete(openPath);
         }
     }
 

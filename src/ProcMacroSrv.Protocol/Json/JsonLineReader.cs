@@ -17,6 +17,9 @@ public sealed class JsonLineReader
     private int _start;
     private int _end;
     private bool _eof;
+    // Bytes after _start already searched for a newline: a long line arriving in many reads is
+    // scanned once, not once per read.
+    private int _scanned;
 
     /// <summary>Reads from <paramref name="stream"/>; the reader does not own or dispose it.</summary>
     public JsonLineReader(Stream stream, int initialBufferSize = 64 * 1024)
@@ -69,7 +72,9 @@ public sealed class JsonLineReader
     {
         ended = false;
         var pending = _buffer.AsSpan(_start, _end - _start);
-        var newline = pending.IndexOf((byte)'\n');
+        var found = pending[_scanned..].IndexOf((byte)'\n');
+        var newline = found < 0 ? -1 : _scanned + found;
+        _scanned = found < 0 ? pending.Length : 0;
         if (newline >= 0)
         {
             line = _buffer.AsMemory(_start, newline);
@@ -82,6 +87,7 @@ public sealed class JsonLineReader
         {
             line = _buffer.AsMemory(_start, _end - _start);
             _start = _end;
+            _scanned = 0;
             ended = line.IsEmpty;
             return true;
         }

@@ -82,37 +82,78 @@ internal sealed class ExpansionWorker : IDisposable
             return (default, new WorkerFailure(WorkerFailureKind.GoneBeforeRequest, DescribeExit(WaitForExitCode())));
         }
 
-        using var limit = new CancellationTokenSource(timeout);
+        // The answer is read on this thread with a plain blocking read; a watchdog kills the worker
+        // when it passes the time or memory limit, which ends the read. Memory is watched, not
+        // waited for: with overcommit the kernel's OOM killer may pick any process, and a macro
+        // filling memory would take the machine down first.
+        var watchdog = new Watchdog(this, timeout, memoryLimit);
+        bool answered;
+        ReadOnlyMemory<byte> response;
         try
         {
-            var reading = _stdout.ReadMessageAsync(limit.Token).AsTask();
-            // Out of memory is watched for, not waited for: with overcommit the kernel's OOM killer
-            // may pick any process, and a macro filling memory would take the machine down first.
-            while (!reading.Wait(MemoryPollInterval))
-            {
-                if (ResidentBytes() is { } resident && resident > memoryLimit)
-                {
-                    Kill();
-                    return (default, new WorkerFailure(WorkerFailureKind.OutOfMemory,
-                        $"it used {resident >> 20} MiB, over the limit of {memoryLimit >> 20} MiB"));
-                }
-            }
-            var response = reading.GetAwaiter().GetResult();
-            return response.IsEmpty ? (default, Died()) : (response, null);
-        }
-        catch (AggregateException e) when (e.InnerException is OperationCanceledException)
-        {
-            Kill();
-            return (default, new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {timeout.TotalSeconds:0.###} s"));
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            return (default, new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {timeout.TotalSeconds:0.###} s"));
+            answered = _stdout.TryReadMessage(out response);
         }
         catch (IOException)
         {
-            return (default, Died());
+            answered = false;
+            response = default;
+        }
+        var verdict = watchdog.Stop();
+        if (answered) return (response, null);
+        return (default, verdict ?? Died());
+    }
+
+    /// <summary>Checks a running request against the limits and kills the worker when one is passed.</summary>
+    private sealed class Watchdog
+    {
+        private readonly ExpansionWorker _worker;
+        private readonly TimeSpan _timeout;
+        private readonly long _memoryLimit;
+        private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+        private readonly Timer _timer;
+        private readonly Lock _lock = new();
+        private WorkerFailure? _verdict;
+        private bool _stopped;
+
+        public Watchdog(ExpansionWorker worker, TimeSpan timeout, long memoryLimit)
+        {
+            _worker = worker;
+            _timeout = timeout;
+            _memoryLimit = memoryLimit;
+            _timer = new Timer(_ => Check(), null, MemoryPollInterval, MemoryPollInterval);
+        }
+
+        private void Check()
+        {
+            lock (_lock)
+            {
+                if (_stopped || _verdict is not null) return;
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(_started) > _timeout)
+                {
+                    _verdict = new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {_timeout.TotalSeconds:0.###} s");
+                }
+                else if (_worker.ResidentBytes() is { } resident && resident > _memoryLimit)
+                {
+                    _verdict = new WorkerFailure(WorkerFailureKind.OutOfMemory,
+                        $"it used {resident >> 20} MiB, over the limit of {_memoryLimit >> 20} MiB");
+                }
+                else
+                {
+                    return;
+                }
+            }
+            _worker.Kill();
+        }
+
+        /// <summary>Stops watching; returns why the worker was killed, if it was.</summary>
+        public WorkerFailure? Stop()
+        {
+            _timer.Dispose();
+            lock (_lock)
+            {
+                _stopped = true;
+                return _verdict;
+            }
         }
     }
 
