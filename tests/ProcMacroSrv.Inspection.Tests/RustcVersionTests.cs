@@ -49,6 +49,8 @@ public class RustcVersionTests
         { "rustc 1.95.0 (59807616e (2026-04-14))", "unbalanced parentheses" },
         { "rustc 1.95.0 ()", "empty `()`" },
         { "rustc 1.95.0 (59807616e 2026-13-14)", "`2026-13-14` is not a valid commit date" },
+        { "rustc 1.95.0 (59807616e 2023-02-29)", "`2023-02-29` is not a valid commit date" },
+        { "rustc 1.95.0 (59807616e 0000-01-01)", "`0000-01-01` is not a valid commit date" },
         { "rustc 1.95.0 59807616e", "unexpected ` 59807616e`" },
         { "rustc 1.95.0 (59807616e 2026-04-14) trailing", "unexpected ` trailing`" },
         { "rustc  1.95.0", "version number `` is not of the form" },
@@ -61,6 +63,32 @@ public class RustcVersionTests
         var error = Assert.Throws<FormatException>(() => RustcVersion.Parse(text));
         Assert.Contains(expectedMessage, error.Message);
         Assert.False(RustcVersion.TryParse(text, out _));
+    }
+
+    [Fact]
+    public void Parses_commit_dates_as_the_framework_parses_yyyy_MM_dd()
+    {
+        // The hand-written parser replaced DateOnly.TryParseExact (which needed ICU): every
+        // year/month/day combination around the edges must be judged the same way.
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var year in new[] { 0, 1, 4, 100, 1900, 1999, 2000, 2023, 2024, 2026, 2100, 2400, 9999 })
+        {
+            for (var month = 0; month <= 13; month++)
+            {
+                for (var day = 0; day <= 32; day++)
+                {
+                    var text = $"{year:D4}-{month:D2}-{day:D2}";
+                    var expected = DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var frameworkDate);
+                    Assert.Equal(expected, RustcVersion.TryParseDate(text, out var ours));
+                    Assert.Equal(frameworkDate, ours);
+                }
+            }
+        }
+        Assert.True(RustcVersion.TryParseDate("2024-02-29", out var leap));
+        Assert.Equal(new DateOnly(2024, 2, 29), leap);
+        Assert.False(RustcVersion.TryParseDate("2024-2-29", out _));
+        Assert.False(RustcVersion.TryParseDate("2024-02-2x", out _));
+        Assert.False(RustcVersion.TryParseDate("2024/02/29", out _));
     }
 
     [Fact]
