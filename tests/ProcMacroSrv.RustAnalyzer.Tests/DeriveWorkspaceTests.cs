@@ -53,13 +53,8 @@ public sealed class DeriveWorkspaceTests(ITestOutputHelper output)
             "Disabling proc macros changes nothing, so the comparison does not show that macros expanded.\n" + summary);
     }
 
-    /// <summary>The apphost of src/ProcMacroSrv, copied next to the tests by the project reference.</summary>
-    private static string OurServer()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "proc-macro-srv");
-        Assert.True(File.Exists(path), $"{path} does not exist: the test project references src/ProcMacroSrv, whose build output (the apphost) should be next to the tests.");
-        return path;
-    }
+    /// <summary>Our server: the published build when scripts/test.sh names it, else the apphost next to the tests.</summary>
+    private static string OurServer() => Fixtures.ServerUnderTest.Path;
 
     /// <summary>The <c>--output csv</c> rows (unknown types, mismatches) that only one of the runs has.</summary>
     private static void AppendRowDifferences(StringBuilder report, AnalysisRun ours, AnalysisRun reference, int limit = 40)

@@ -46,7 +46,6 @@ public enum IsolationMode
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
-    private const string AppHost = "proc-macro-srv";
     private static readonly Lazy<string> s_executable = new(Locate);
 
     private TestServer(ProcMacroServerProcess process) => Process = process;
@@ -176,14 +175,5 @@ internal sealed class TestServer : IAsyncDisposable
 
     public static string Show(string text) => text.Length <= 400 ? text : text[..400] + $"... ({text.Length} chars)";
 
-    private static string Locate()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, AppHost);
-        if (!File.Exists(path))
-            throw new InvalidOperationException(
-                $"our server executable {path} does not exist: the test project references src/ProcMacroSrv, whose build output (apphost included) must be copied there.");
-        if ((File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
-            throw new InvalidOperationException($"our server executable {path} is not executable.");
-        return path;
-    }
+    private static string Locate() => Fixtures.ServerUnderTest.Path;
 }

@@ -16,7 +16,6 @@ internal enum ServerKind
 /// <summary>The two executables under test, and the fixture dylibs they expand (built once per test run).</summary>
 internal static class Servers
 {
-    private const string AppHost = "proc-macro-srv";
 
     private static readonly Lazy<string> s_ours = new(LocateOurs);
 
@@ -45,14 +44,5 @@ internal static class Servers
     public static ProcMacroServerOptions RustAnalyzerOptions(Toolchain? toolchain = null) =>
         new() { Sysroot = (toolchain ?? DefaultToolchain).Sysroot, CaptureStandardError = true };
 
-    private static string LocateOurs()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, AppHost);
-        if (!File.Exists(path))
-            throw new InvalidOperationException(
-                $"our server executable {path} does not exist: the test project references src/ProcMacroSrv, whose build output (apphost included) must be copied there.");
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
-            throw new InvalidOperationException($"our server executable {path} is not executable.");
-        return path;
-    }
+    private static string LocateOurs() => ServerUnderTest.Path;
 }
