@@ -64,9 +64,7 @@ public sealed class FlatTree
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(spans);
         ApiVersion.EnsureSupported(apiVersion);
-        var writer = new FlatTreeWriter(spans, apiVersion);
-        writer.Enqueue(root);
-        return writer.Finish();
+        return FlatTreeWriter.Write(root, spans, apiVersion);
     }
 
     /// <summary>
@@ -84,15 +82,12 @@ public sealed class FlatTree
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(spans);
         ApiVersion.EnsureSupported(apiVersion);
-        var writer = new FlatTreeWriter(spans, apiVersion);
         // The reference interns the call site before anything else, even when it goes unused,
         // which fixes its position in a RustAnalyzer-mode response table.
         var callSiteRef = spans.Write(callSite);
-        if (stream.Count == 1 && stream[0] is Group single)
-            writer.Enqueue(single);
-        else
-            writer.EnqueueRoot(callSiteRef, stream);
-        return writer.Finish();
+        return stream.Count == 1 && stream[0] is Group single
+            ? FlatTreeWriter.Write(single, spans, apiVersion)
+            : FlatTreeWriter.WriteRoot(callSiteRef, stream, spans, apiVersion);
     }
 
     /// <summary>

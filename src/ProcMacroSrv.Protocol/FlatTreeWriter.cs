@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ProcMacroSrv.TokenModel;
 using static ProcMacroSrv.Protocol.FlatTreeLayout;
 
@@ -9,30 +8,96 @@ namespace ProcMacroSrv.Protocol;
 /// numbering, text interning order and, in RustAnalyzer mode, the order spans enter the response
 /// table, so it follows the reference step by step.
 /// </summary>
+/// <remarks>
+/// The tree is counted first, so every array is allocated once at its final size: a large
+/// expansion writes hundreds of thousands of numbers, and growing lists (then copying them
+/// into exact arrays) allocated about three times the output on the large-object heap.
+/// </remarks>
 internal sealed class FlatTreeWriter
 {
     private readonly ISpanWriter _spans;
     private readonly int _subtreeSize;
     private readonly bool _extendedLeaves;
 
-    private readonly List<uint> _subtree = [];
-    private readonly List<uint> _literal = [];
-    private readonly List<uint> _punct = [];
-    private readonly List<uint> _ident = [];
-    private readonly List<uint> _tokenTree = [];
+    private readonly uint[] _subtree;
+    private readonly uint[] _literal;
+    private readonly uint[] _punct;
+    private readonly uint[] _ident;
+    private readonly uint[] _tokenTree;
+    // The children of each subtree, by subtree index: breadth-first order is index order.
+    private readonly TokenStream[] _children;
+    private int _subtreeCount, _literalEnd, _punctEnd, _identEnd, _tokenTreeEnd;
+
     private readonly List<string> _text = [];
     private readonly Dictionary<string, uint> _textIndex = new(StringComparer.Ordinal);
-    private readonly Queue<(int Index, TokenStream Children)> _work = new();
 
-    public FlatTreeWriter(ISpanWriter spans, uint version)
+    private FlatTreeWriter(ISpanWriter spans, uint version, TokenStream rootChildren)
     {
         _spans = spans;
         _subtreeSize = SubtreeSize(version);
         _extendedLeaves = version >= ApiVersion.ExtendedLeafData;
+        var counts = Count(rootChildren);
+        _subtree = new uint[counts.Subtrees * _subtreeSize];
+        _literal = new uint[counts.Literals * LiteralSize(version)];
+        _punct = new uint[counts.Puncts * PunctSize];
+        _ident = new uint[counts.Idents * IdentSize(version)];
+        _tokenTree = new uint[counts.Children];
+        _children = new TokenStream[counts.Subtrees];
+    }
+
+    /// <summary>Writes <paramref name="root"/> as subtree 0, with its own delimiter and spans.</summary>
+    public static FlatTree Write(Group root, ISpanWriter spans, uint version)
+    {
+        var writer = new FlatTreeWriter(spans, version, root.Stream);
+        writer.Enqueue(root);
+        return writer.Finish();
+    }
+
+    /// <summary>Writes an invisible root whose open and close are both <paramref name="callSite"/>.</summary>
+    public static FlatTree WriteRoot(uint callSite, TokenStream children, ISpanWriter spans, uint version)
+    {
+        var writer = new FlatTreeWriter(spans, version, children);
+        writer.AddSubtree(callSite, callSite, 0, children);
+        return writer.Finish();
+    }
+
+    private readonly record struct Counts(int Subtrees, int Literals, int Puncts, int Idents, int Children);
+
+    private static Counts Count(TokenStream rootChildren)
+    {
+        long subtrees = 1, literals = 0, puncts = 0, idents = 0, children = 0;
+        var pending = new Stack<TokenStream>();
+        pending.Push(rootChildren);
+        while (pending.TryPop(out var stream))
+        {
+            var trees = stream.AsSpan();
+            children += trees.Length;
+            foreach (var tree in trees)
+            {
+                switch (tree)
+                {
+                    case Group group:
+                        subtrees++;
+                        pending.Push(group.Stream);
+                        break;
+                    case TokenModel.Literal: literals++; break;
+                    case TokenModel.Punct: puncts++; break;
+                    case TokenModel.Ident: idents++; break;
+                    default: throw new ProtocolException($"unknown token tree type {tree.GetType().Name}");
+                }
+            }
+        }
+        if (children > Array.MaxLength)
+            throw new ProtocolException("the token tree has more children than one token_tree array can hold");
+        CheckCount(subtrees, "subtree");
+        CheckCount(literals, "literal");
+        CheckCount(puncts, "punct");
+        CheckCount(idents, "ident");
+        return new Counts((int)subtrees, (int)literals, (int)puncts, (int)idents, (int)children);
     }
 
     /// <summary>Appends a subtree record for <paramref name="group"/> and queues its children.</summary>
-    public uint Enqueue(Group group)
+    private uint Enqueue(Group group)
     {
         // Open before close: the order in which a table-backed writer sees them.
         var open = _spans.Write(group.Spans.Open);
@@ -40,104 +105,94 @@ internal sealed class FlatTreeWriter
         return AddSubtree(open, close, DelimiterToWire(group.Delimiter), group.Stream);
     }
 
-    /// <summary>Appends an invisible root whose open and close are both <paramref name="callSite"/>.</summary>
-    public void EnqueueRoot(uint callSite, TokenStream children) => AddSubtree(callSite, callSite, 0, children);
-
-    public FlatTree Finish()
+    private FlatTree Finish()
     {
-        while (_work.TryDequeue(out var item)) WriteChildren(item.Index, item.Children);
-        return new FlatTree(_subtree.ToArray(), _literal.ToArray(), _punct.ToArray(), _ident.ToArray(), _tokenTree.ToArray(), _text.ToArray());
+        for (var i = 0; i < _subtreeCount; i++) WriteChildren(i, _children[i]);
+        return new FlatTree(_subtree, _literal, _punct, _ident, _tokenTree, _text.ToArray());
     }
 
     private uint AddSubtree(uint open, uint close, uint kind, TokenStream children)
     {
-        var index = _subtree.Count / _subtreeSize;
-        CheckIndex(index, "subtree");
-        _subtree.Add(open);
+        var index = _subtreeCount++;
+        var r = index * _subtreeSize;
+        _subtree[r++] = open;
         // Below version 2 the close span is not on the wire, but it was still written above
         // so that a span table sees the same spans in the same order on every version.
-        if (_subtreeSize == 5) _subtree.Add(close);
-        _subtree.Add(kind);
-        _subtree.Add(0); // first_child, set when the work item is processed
-        _subtree.Add(0); // end_child
-        _work.Enqueue((index, children));
+        if (_subtreeSize == 5) _subtree[r++] = close;
+        _subtree[r] = kind;
+        // first_child and end_child are set when the subtree's children are written.
+        _children[index] = children;
         return (uint)index;
     }
 
     private void WriteChildren(int subtreeIndex, TokenStream children)
     {
         var trees = children.AsSpan();
-        var first = _tokenTree.Count;
-        if ((long)first + trees.Length > Array.MaxLength)
-            throw new ProtocolException("the token tree has more children than one token_tree array can hold");
-        CollectionsMarshal.SetCount(_tokenTree, first + trees.Length);
+        var first = _tokenTreeEnd;
+        _tokenTreeEnd += trees.Length;
         var record = subtreeIndex * _subtreeSize;
         _subtree[record + _subtreeSize - 2] = (uint)first;
         _subtree[record + _subtreeSize - 1] = (uint)(first + trees.Length);
 
+        var slots = _tokenTree.AsSpan(first, trees.Length);
         for (var k = 0; k < trees.Length; k++)
         {
-            _tokenTree[first + k] = trees[k] switch
+            slots[k] = trees[k] switch
             {
                 Group group => Enqueue(group) << 2 | TagSubtree,
                 TokenModel.Literal literal => WriteLiteral(literal) << 2 | TagLiteral,
                 TokenModel.Punct punct => WritePunct(punct) << 2 | TagPunct,
-                TokenModel.Ident ident => WriteIdent(ident) << 2 | TagIdent,
-                var other => throw new ProtocolException($"unknown token tree type {other.GetType().Name}"),
+                var other => WriteIdent((TokenModel.Ident)other) << 2 | TagIdent,
             };
         }
     }
 
     private uint WriteLiteral(TokenModel.Literal literal)
     {
-        var size = _extendedLeaves ? 4 : 2;
-        var index = _literal.Count / size;
-        CheckIndex(index, "literal");
         var span = _spans.Write(literal.Span);
-        _literal.Add(span);
+        var r = _literalEnd;
+        _literal[r] = span;
         if (_extendedLeaves)
         {
             // Text first, then suffix: the interning order of the reference.
-            _literal.Add(Intern(literal.Symbol.Text));
+            _literal[r + 1] = Intern(literal.Symbol.Text);
             var suffix = literal.Suffix is { } s ? Intern(s.Text) : NoSuffix;
             var hashes = IsRawKind(literal.Kind) ? (uint)literal.Hashes : 0;
-            _literal.Add(LiteralKindToWire(literal.Kind) | hashes << 8);
-            _literal.Add(suffix);
+            _literal[r + 2] = LiteralKindToWire(literal.Kind) | hashes << 8;
+            _literal[r + 3] = suffix;
+            _literalEnd = r + 4;
+            return (uint)(r / 4);
         }
-        else
-        {
-            _literal.Add(Intern(LegacyLiteralText.Format(literal)));
-        }
-        return (uint)index;
+        _literal[r + 1] = Intern(LegacyLiteralText.Format(literal));
+        _literalEnd = r + 2;
+        return (uint)(r / 2);
     }
 
     private uint WritePunct(TokenModel.Punct punct)
     {
-        var index = _punct.Count / PunctSize;
-        CheckIndex(index, "punct");
-        _punct.Add(_spans.Write(punct.Span));
-        _punct.Add(punct.Char);
-        _punct.Add(punct.Spacing == Spacing.Joint ? 1u : 0u);
-        return (uint)index;
+        var r = _punctEnd;
+        _punct[r] = _spans.Write(punct.Span);
+        _punct[r + 1] = punct.Char;
+        _punct[r + 2] = punct.Spacing == Spacing.Joint ? 1u : 0u;
+        _punctEnd = r + PunctSize;
+        return (uint)(r / PunctSize);
     }
 
     private uint WriteIdent(TokenModel.Ident ident)
     {
-        var size = _extendedLeaves ? 3 : 2;
-        var index = _ident.Count / size;
-        CheckIndex(index, "ident");
-        _ident.Add(_spans.Write(ident.Span));
+        var r = _identEnd;
+        _ident[r] = _spans.Write(ident.Span);
         if (_extendedLeaves)
         {
-            _ident.Add(Intern(ident.Name.Text));
-            _ident.Add(ident.IsRaw ? 1u : 0u);
+            _ident[r + 1] = Intern(ident.Name.Text);
+            _ident[r + 2] = ident.IsRaw ? 1u : 0u;
+            _identEnd = r + 3;
+            return (uint)(r / 3);
         }
-        else
-        {
-            // Older layouts carry rawness in the text itself.
-            _ident.Add(Intern(ident.IsRaw ? "r#" + ident.Name.Text : ident.Name.Text));
-        }
-        return (uint)index;
+        // Older layouts carry rawness in the text itself.
+        _ident[r + 1] = Intern(ident.IsRaw ? "r#" + ident.Name.Text : ident.Name.Text);
+        _identEnd = r + 2;
+        return (uint)(r / 2);
     }
 
     private uint Intern(string text)
@@ -149,9 +204,9 @@ internal sealed class FlatTreeWriter
         return index;
     }
 
-    private static void CheckIndex(int index, string what)
+    private static void CheckCount(long count, string what)
     {
-        if ((uint)index > MaxIndex)
+        if (count > MaxIndex + 1L)
             throw new ProtocolException($"the token tree has more than {MaxIndex + 1} {what} records, which 30-bit token_tree indices cannot address");
     }
 }

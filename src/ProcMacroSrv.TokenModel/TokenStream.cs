@@ -84,24 +84,34 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
         if (repr is TokenTree[] flat) return flat;
 
         var result = new TokenTree[Count];
-        var written = 0;
-        // Iterative, so that a long chain of appends cannot overflow the stack.
-        var pending = new Stack<TokenStream>();
-        pending.Push(this);
-        while (pending.Count > 0)
+        // Filled from the end. A stream built by appending is a chain of concatenations down the
+        // left with flat right sides, which this walks without a stack; only where a right side
+        // is itself a concatenation is the left side put off until the right one is done.
+        // Iterative, so that no nesting overflows the stack.
+        var end = result.Length;
+        Stack<TokenStream>? pending = null;
+        var node = this;
+        while (true)
         {
-            var s = pending.Pop();
-            switch (s._repr)
+            if (node._repr is Concatenation c)
             {
-                case TokenTree[] trees:
-                    trees.CopyTo(result, written);
-                    written += trees.Length;
-                    break;
-                case Concatenation c:
-                    pending.Push(c.Right);
-                    pending.Push(c.Left);
-                    break;
+                if (c.Right._repr is TokenTree[] right)
+                {
+                    end -= right.Length;
+                    right.CopyTo(result, end);
+                    node = c.Left;
+                }
+                else
+                {
+                    (pending ??= new Stack<TokenStream>()).Push(c.Left);
+                    node = c.Right;
+                }
+                continue;
             }
+            var trees = (TokenTree[])node._repr;
+            end -= trees.Length;
+            trees.CopyTo(result, end);
+            if (pending is null || !pending.TryPop(out node!)) break;
         }
         _repr = result;
         return result;

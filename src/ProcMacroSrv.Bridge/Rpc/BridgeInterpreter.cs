@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProcMacroSrv.Bridge.Abi;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.TokenModel;
@@ -11,16 +12,24 @@ namespace ProcMacroSrv.Bridge.Rpc;
 /// </summary>
 internal sealed class BridgeInterpreter
 {
+    private static readonly int HandleTypeCount = Enum.GetValues<HandleType>().Length;
+
     private readonly BridgeAbi _abi;
     private readonly HandleStore _store;
     private readonly TokenServer _server;
     private readonly RpcValue[] _args = new RpcValue[8];
+    // Whether each handle type is interned, resolved once instead of searching the ABI's slots per handle.
+    private readonly bool[] _interned = new bool[HandleTypeCount];
+    private readonly TreeCache _trees = new();
+    private readonly MethodPlan?[] _plans;
 
     public BridgeInterpreter(BridgeAbi abi, HandleStore store, TokenServer server)
     {
         _abi = abi;
         _store = store;
         _server = server;
+        foreach (var slot in abi.Handles) _interned[(int)slot.Type] = slot.Interned;
+        _plans = PlansByAbi.GetValue(abi, MethodPlan.ForAbi);
     }
 
     /// <summary>Number of RPCs served so far.</summary>
@@ -58,29 +67,31 @@ internal sealed class BridgeInterpreter
     {
         Calls++;
         reply.Clear();
+        var argCount = 0;
         try
         {
             var r = new RpcReader(request);
             var tag = _abi.TagWidth == 1 ? r.ReadU8() : (r.ReadU8() << 8) | r.ReadU8();
-            var method = _abi.MethodForTag(tag)
-                ?? throw new BridgeRpcException($"unknown bridge method tag {tag:x} for ABI {_abi.Name}");
-            var ps = method.Parameters;
+            var plan = (uint)tag < (uint)_plans.Length ? _plans[tag] : null;
+            if (plan is null) throw new BridgeRpcException($"unknown bridge method tag {tag:x} for ABI {_abi.Name}");
+            var method = plan.Method;
+            var ps = plan.Parameters;
+            argCount = ps.Length;
             if (_abi.ReversedArguments)
             {
-                for (var i = ps.Count - 1; i >= 0; i--) _args[i] = Decode(ps[i], ref r);
+                for (var i = ps.Length - 1; i >= 0; i--) _args[i] = Decode(ps[i], ref r);
             }
             else
             {
-                for (var i = 0; i < ps.Count; i++) _args[i] = Decode(ps[i], ref r);
+                for (var i = 0; i < ps.Length; i++) _args[i] = Decode(ps[i], ref r);
             }
             if (r.Remaining != 0) throw new BridgeRpcException($"{method.Name}: {r.Remaining} unread bytes in the request");
 
-            var result = _server.Invoke(method.Op, _args.AsSpan(0, ps.Count));
+            var result = _server.Invoke(method.Op, _args.AsSpan(0, ps.Length));
             // `&mut self` methods leave the new value in their argument; keep it under the same handle.
-            for (var i = 0; i < ps.Count; i++)
+            foreach (var i in plan.MutableArguments)
             {
-                if (ps[i] is { Kind: WireKind.Handle, Passing: Passing.ByMut } mutable)
-                    _store.Replace(mutable.Handle, (uint)_args[i].Scalar, _args[i].Ref!);
+                _store.Replace(ps[i].Handle, (uint)_args[i].Scalar, _args[i].Ref!);
             }
             reply.WriteU8(0);
             // An operation that fails where this ABI's signature has no Result (e.g. A85's
@@ -110,7 +121,8 @@ internal sealed class BridgeInterpreter
         }
         finally
         {
-            Array.Clear(_args);
+            // Decoded arguments hold streams and trees: drop them, but only the slots used.
+            _args.AsSpan(0, argCount).Clear();
         }
     }
 
@@ -141,8 +153,23 @@ internal sealed class BridgeInterpreter
             {
                 var count = r.ReadUsize();
                 if (count > (ulong)r.Remaining) throw new BridgeRpcException($"vector of {count} items in a {r.Remaining}-byte request");
+                var item = type.Item!;
+                // The vectors the bridge has (trees to concatenate, streams to concatenate) are
+                // decoded straight into the arrays the operations use.
+                if (item.Kind == WireKind.TokenTree)
+                {
+                    var trees = new TokenTree[count];
+                    for (var i = 0; i < trees.Length; i++) trees[i] = ReadTree(ref r);
+                    return RpcValue.Of(trees);
+                }
+                if (item is { Kind: WireKind.Handle, Handle: HandleType.TokenStream })
+                {
+                    var streams = new TokenStream[count];
+                    for (var i = 0; i < streams.Length; i++) streams[i] = (TokenStream)DecodeHandle(item, r.ReadU32()).Ref!;
+                    return RpcValue.Of(streams);
+                }
                 var items = new RpcValue[count];
-                for (var i = 0; i < items.Length; i++) items[i] = Decode(type.Item!, ref r);
+                for (var i = 0; i < items.Length; i++) items[i] = Decode(item, ref r);
                 return RpcValue.Of(items);
             }
             case WireKind.Bound:
@@ -170,7 +197,7 @@ internal sealed class BridgeInterpreter
     {
         if (type.Handle == HandleType.Span) return RpcValue.Of(_store.SpanOf(handle));
         // Interned values are copied out, whatever the passing; owned ones moved or borrowed.
-        if (_abi.SlotOf(type.Handle).Interned) return RpcValue.Of(_store.InternedValue(type.Handle, handle));
+        if (_interned[(int)type.Handle]) return RpcValue.Of(_store.InternedValue(type.Handle, handle));
         var value = type.Passing == Passing.ByValue ? _store.Take(type.Handle, handle) : _store.Get(type.Handle, handle);
         return new RpcValue { Ref = value, Scalar = handle, Present = true };
     }
@@ -178,7 +205,7 @@ internal sealed class BridgeInterpreter
     private uint EncodeHandle(HandleType type, in RpcValue value)
     {
         if (type == HandleType.Span) return _store.InternSpan(value.Span);
-        return _abi.SlotOf(type).Interned ? _store.Intern(type, value.Ref!) : _store.Alloc(type, value.Ref!);
+        return _interned[(int)type] ? _store.Intern(type, value.Ref!) : _store.Alloc(type, value.Ref!);
     }
 
     private static readonly HandleType[] TreeHandleTypes = [HandleType.Group, HandleType.Punct, HandleType.Ident, HandleType.Literal];
@@ -213,13 +240,17 @@ internal sealed class BridgeInterpreter
             {
                 var ch = r.ReadU8();
                 var joint = r.ReadBool();
-                return new Punct((char)ch, joint ? Spacing.Joint : Spacing.Alone, _store.SpanOf(r.ReadU32()));
+                var span = r.ReadU32();
+                return _trees.FindPunct(ch, joint, span)
+                    ?? _trees.Add(new Punct((char)ch, joint ? Spacing.Joint : Spacing.Alone, _store.SpanOf(span)), span);
             }
             case 2:
             {
-                var name = r.ReadString();
+                var name = r.ReadUtf8();
                 var raw = r.ReadBool();
-                return new Ident(Symbol.Intern(name), raw, _store.SpanOf(r.ReadU32()));
+                var span = r.ReadU32();
+                return _trees.FindIdent(name, raw, span)
+                    ?? _trees.Add(new Ident(RpcReader.ToSymbol(name), raw, _store.SpanOf(span)), span);
             }
             case 3: return ReadLiteral(ref r);
             default: throw new BridgeRpcException($"invalid token tree tag {tag}");
@@ -231,10 +262,10 @@ internal sealed class BridgeInterpreter
         var kind = r.ReadU8();
         if (kind > (byte)LiteralKind.Err) throw new BridgeRpcException($"invalid literal kind {kind}");
         byte hashes = kind is (byte)LiteralKind.StrRaw or (byte)LiteralKind.ByteStrRaw or (byte)LiteralKind.CStrRaw ? r.ReadU8() : (byte)0;
-        var symbol = Symbol.Intern(r.ReadString());
+        var symbol = r.ReadSymbol();
         Symbol? suffix = r.ReadU8() switch
         {
-            0 => Symbol.Intern(r.ReadString()),
+            0 => r.ReadSymbol(),
             1 => null,
             var t => throw new BridgeRpcException($"invalid Option tag {t}"),
         };
@@ -297,8 +328,10 @@ internal sealed class BridgeInterpreter
                 }
                 return;
             case WireKind.Vec:
-                if (value.Ref is TokenTree[] trees)
+                // Only ts_into_trees returns a vector: the stream's own trees, not a copy.
+                if (value.Ref is TokenStream stream)
                 {
+                    var trees = stream.AsSpan();
                     w.WriteUsize((ulong)trees.Length);
                     foreach (var t in trees) WriteTree(t, w);
                     return;
@@ -378,5 +411,34 @@ internal sealed class BridgeInterpreter
             w.WriteU8(1);
         }
         w.WriteU32(_store.InternSpan(l.Span));
+    }
+
+    // The plans of an ABI are made once per process: an interpreter serves one expansion.
+    private static readonly ConditionalWeakTable<BridgeAbi, MethodPlan?[]> PlansByAbi = new();
+
+    /// <summary>A method as the dispatcher uses it: its parameters as an array, and which are <c>&amp;mut</c> handles.</summary>
+    private sealed class MethodPlan
+    {
+        private MethodPlan(BridgeMethod method)
+        {
+            Method = method;
+            Parameters = [.. method.Parameters];
+            MutableArguments = [.. Enumerable.Range(0, Parameters.Length)
+                .Where(i => Parameters[i] is { Kind: WireKind.Handle, Passing: Passing.ByMut })];
+        }
+
+        public BridgeMethod Method { get; }
+
+        public WireType[] Parameters { get; }
+
+        public int[] MutableArguments { get; }
+
+        /// <summary>The plans of <paramref name="abi"/>, indexed by method tag.</summary>
+        public static MethodPlan?[] ForAbi(BridgeAbi abi)
+        {
+            var plans = new MethodPlan?[abi.MethodTags.Count == 0 ? 0 : abi.MethodTags.Max() + 1];
+            for (var i = 0; i < abi.Methods.Count; i++) plans[abi.MethodTags[i]] = new MethodPlan(abi.Methods[i]);
+            return plans;
+        }
     }
 }

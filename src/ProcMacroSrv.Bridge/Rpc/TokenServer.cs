@@ -77,20 +77,20 @@ internal sealed class TokenServer
                 return RpcValue.Of(TokenStream.Single((TokenTree)a[0].Ref!));
             case BridgeOp.TsConcatTrees:
             {
-                var items = (RpcValue[])a[1].Ref!;
-                var trees = new TokenTree[items.Length];
-                for (var i = 0; i < trees.Length; i++) trees[i] = (TokenTree)items[i].Ref!;
+                // The interpreter decodes the vector into a fresh array: the stream can own it.
+                var trees = (TokenTree[])a[1].Ref!;
                 var baseStream = a[0].Present ? a[0].Stream : TokenStream.Empty;
                 return RpcValue.Of(baseStream.Concat(TokenStream.Adopt(trees)));
             }
             case BridgeOp.TsConcatStreams:
             {
                 var result = a[0].Present ? a[0].Stream : TokenStream.Empty;
-                foreach (var s in (RpcValue[])a[1].Ref!) result = result.Concat(s.Stream);
+                foreach (var s in (TokenStream[])a[1].Ref!) result = result.Concat(s);
                 return RpcValue.Of(result);
             }
             case BridgeOp.TsIntoTrees:
-                return RpcValue.Of(a[0].Stream.AsSpan().ToArray());
+                // The stream itself: the interpreter writes its trees, so nothing is copied.
+                return RpcValue.Of(a[0].Stream);
             case BridgeOp.SpanDebug:
                 return RpcValue.Of(Spans.Debug(a[0].Span));
             case BridgeOp.SpanParent:

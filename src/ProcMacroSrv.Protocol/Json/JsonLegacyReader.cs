@@ -15,7 +15,9 @@ namespace ProcMacroSrv.Protocol.Json;
 /// ignored keys cannot overflow the stack; the reference has no depth limit either. Like the
 /// reference, which deserializes one value and never checks what follows it, the reader stops
 /// after the message object: trailing characters on the line are ignored (checked against the
-/// reference binary).
+/// reference binary). Arrays of numbers in serde_json's compact form, which is what FlatTrees
+/// and span tables are made of, are read straight from the bytes (see <c>Message</c>); anything
+/// else in them goes through <see cref="Utf8JsonReader"/> as the rest of the message does.
 /// </remarks>
 public static class JsonLegacyReader
 {
@@ -31,16 +33,16 @@ public static class JsonLegacyReader
     /// <exception cref="ProtocolException">The message is malformed.</exception>
     public static Request ReadRequest(ReadOnlySpan<byte> json)
     {
-        var state = new ParseState();
+        var message = new Message(json);
         var r = new Utf8JsonReader(json, Options);
         try
         {
             Next(ref r);
-            return ReadRequestValue(ref r, state);
+            return ReadRequestValue(ref r, ref message);
         }
         catch (JsonException e)
         {
-            throw new ProtocolException("invalid JSON: " + e.Message, e);
+            throw new ProtocolException("invalid JSON: " + message.Describe(e), e);
         }
         catch (InvalidOperationException e)
         {
@@ -53,16 +55,16 @@ public static class JsonLegacyReader
     /// <exception cref="ProtocolException">The message is malformed.</exception>
     public static Response ReadResponse(ReadOnlySpan<byte> json)
     {
-        var state = new ParseState();
+        var message = new Message(json);
         var r = new Utf8JsonReader(json, Options);
         try
         {
             Next(ref r);
-            return ReadResponseValue(ref r, state);
+            return ReadResponseValue(ref r, ref message);
         }
         catch (JsonException e)
         {
-            throw new ProtocolException("invalid JSON: " + e.Message, e);
+            throw new ProtocolException("invalid JSON: " + message.Describe(e), e);
         }
         catch (InvalidOperationException e)
         {
@@ -70,7 +72,7 @@ public static class JsonLegacyReader
         }
     }
 
-    private static Request ReadRequestValue(ref Utf8JsonReader r, ParseState state)
+    private static Request ReadRequestValue(ref Utf8JsonReader r, ref Message message)
     {
         ExpectVariantObject(ref r, "enum Request");
         Request request;
@@ -88,7 +90,7 @@ public static class JsonLegacyReader
         else if (r.ValueTextEquals("ExpandMacro"u8))
         {
             Next(ref r);
-            request = ReadExpandMacro(ref r, state);
+            request = ReadExpandMacro(ref r, ref message);
         }
         else if (r.ValueTextEquals("SetConfig"u8))
         {
@@ -103,7 +105,7 @@ public static class JsonLegacyReader
         return request;
     }
 
-    private static Response ReadResponseValue(ref Utf8JsonReader r, ParseState state)
+    private static Response ReadResponseValue(ref Utf8JsonReader r, ref Message message)
     {
         ExpectVariantObject(ref r, "enum Response");
         Response response;
@@ -115,15 +117,15 @@ public static class JsonLegacyReader
         else if (r.ValueTextEquals("ListMacros"u8))
         {
             Next(ref r);
-            response = ReadResult(ref r, state, "ListMacros",
-                static (ref Utf8JsonReader r, ParseState _) => ListMacrosResponse.Ok(ReadMacroList(ref r)),
+            response = ReadResult(ref r, ref message, "ListMacros",
+                static (ref Utf8JsonReader r, ref Message _) => ListMacrosResponse.Ok(ReadMacroList(ref r)),
                 ListMacrosResponse.Err);
         }
         else if (r.ValueTextEquals("ExpandMacro"u8))
         {
             Next(ref r);
-            response = ReadResult(ref r, state, "ExpandMacro",
-                static (ref Utf8JsonReader r, ParseState s) => ExpandMacroResponse.Ok(ReadFlatTree(ref r, s, "tree")),
+            response = ReadResult(ref r, ref message, "ExpandMacro",
+                static (ref Utf8JsonReader r, ref Message m) => ExpandMacroResponse.Ok(ReadFlatTree(ref r, ref m, "tree")),
                 ExpandMacroResponse.Err);
         }
         else if (r.ValueTextEquals("SetConfig"u8))
@@ -134,7 +136,7 @@ public static class JsonLegacyReader
         else if (r.ValueTextEquals("ExpandMacroExtended"u8))
         {
             Next(ref r);
-            response = ReadResult(ref r, state, "ExpandMacroExtended", ReadExtendedOk, ExpandMacroExtendedResponse.Err);
+            response = ReadResult(ref r, ref message, "ExpandMacroExtended", ReadExtendedOk, ExpandMacroExtendedResponse.Err);
         }
         else
         {
@@ -144,16 +146,16 @@ public static class JsonLegacyReader
         return response;
     }
 
-    private delegate T ValueReader<out T>(ref Utf8JsonReader r, ParseState state);
+    private delegate T ValueReader<out T>(ref Utf8JsonReader r, ref Message message);
 
-    private static Response ReadResult(ref Utf8JsonReader r, ParseState state, string what, ValueReader<Response> ok, Func<string, Response> err)
+    private static Response ReadResult(ref Utf8JsonReader r, ref Message message, string what, ValueReader<Response> ok, Func<string, Response> err)
     {
         ExpectVariantObject(ref r, $"enum Result ({what})");
         Response response;
         if (r.ValueTextEquals("Ok"u8))
         {
             Next(ref r);
-            response = ok(ref r, state);
+            response = ok(ref r, ref message);
         }
         else if (r.ValueTextEquals("Err"u8))
         {
@@ -168,7 +170,7 @@ public static class JsonLegacyReader
         return response;
     }
 
-    private static ExpandMacroExtendedResponse ReadExtendedOk(ref Utf8JsonReader r, ParseState state)
+    private static ExpandMacroExtendedResponse ReadExtendedOk(ref Utf8JsonReader r, ref Message message)
     {
         ExpectObject(ref r, "struct ExpandMacroExtended");
         FlatTree? tree = null;
@@ -179,13 +181,13 @@ public static class JsonLegacyReader
             {
                 CheckDuplicate(tree is not null, "tree");
                 Next(ref r);
-                tree = ReadFlatTree(ref r, state, "tree");
+                tree = ReadFlatTree(ref r, ref message, "tree");
             }
             else if (r.ValueTextEquals("span_data_table"u8))
             {
                 CheckDuplicate(table is not null, "span_data_table");
                 Next(ref r);
-                table = ReadU32Array(ref r, state, "span_data_table");
+                table = ReadU32Array(ref r, ref message, "span_data_table");
             }
             else
             {
@@ -273,7 +275,7 @@ public static class JsonLegacyReader
         return new ListMacrosRequest(path ?? throw Missing("dylib_path"));
     }
 
-    private static ExpandMacroRequest ReadExpandMacro(ref Utf8JsonReader r, ParseState state)
+    private static ExpandMacroRequest ReadExpandMacro(ref Utf8JsonReader r, ref Message message)
     {
         ExpectObject(ref r, "struct ExpandMacro");
         string? lib = null, macroName = null, currentDir = null;
@@ -307,7 +309,7 @@ public static class JsonLegacyReader
             {
                 CheckDuplicate(body is not null, "macro_body");
                 Next(ref r);
-                body = ReadFlatTree(ref r, state, "macro_body");
+                body = ReadFlatTree(ref r, ref message, "macro_body");
             }
             else if (r.ValueTextEquals("macro_name"u8))
             {
@@ -320,7 +322,7 @@ public static class JsonLegacyReader
                 CheckDuplicate(seenAttributes, "attributes");
                 seenAttributes = true;
                 Next(ref r);
-                attributes = r.TokenType == JsonTokenType.Null ? null : ReadFlatTree(ref r, state, "attributes");
+                attributes = r.TokenType == JsonTokenType.Null ? null : ReadFlatTree(ref r, ref message, "attributes");
             }
             else if (r.ValueTextEquals("has_global_spans"u8))
             {
@@ -333,7 +335,7 @@ public static class JsonLegacyReader
                 CheckDuplicate(table is not null, "span_data_table");
                 Next(ref r);
                 // Missing means empty, but null is a type error (section 2.4).
-                table = ReadU32Array(ref r, state, "span_data_table");
+                table = ReadU32Array(ref r, ref message, "span_data_table");
             }
             else
             {
@@ -407,7 +409,7 @@ public static class JsonLegacyReader
         return new GlobalSpanRefs(def ?? throw Missing("def_site"), call ?? throw Missing("call_site"), mixed ?? throw Missing("mixed_site"));
     }
 
-    private static FlatTree ReadFlatTree(ref Utf8JsonReader r, ParseState state, string what)
+    private static FlatTree ReadFlatTree(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectObject(ref r, $"struct FlatTree ({what})");
         uint[]? subtree = null, literal = null, punct = null, ident = null, tokenTree = null;
@@ -418,31 +420,31 @@ public static class JsonLegacyReader
             {
                 CheckDuplicate(subtree is not null, "subtree");
                 Next(ref r);
-                subtree = ReadU32Array(ref r, state, "subtree");
+                subtree = ReadU32Array(ref r, ref message, "subtree");
             }
             else if (r.ValueTextEquals("literal"u8))
             {
                 CheckDuplicate(literal is not null, "literal");
                 Next(ref r);
-                literal = ReadU32Array(ref r, state, "literal");
+                literal = ReadU32Array(ref r, ref message, "literal");
             }
             else if (r.ValueTextEquals("punct"u8))
             {
                 CheckDuplicate(punct is not null, "punct");
                 Next(ref r);
-                punct = ReadU32Array(ref r, state, "punct");
+                punct = ReadU32Array(ref r, ref message, "punct");
             }
             else if (r.ValueTextEquals("ident"u8))
             {
                 CheckDuplicate(ident is not null, "ident");
                 Next(ref r);
-                ident = ReadU32Array(ref r, state, "ident");
+                ident = ReadU32Array(ref r, ref message, "ident");
             }
             else if (r.ValueTextEquals("token_tree"u8))
             {
                 CheckDuplicate(tokenTree is not null, "token_tree");
                 Next(ref r);
-                tokenTree = ReadU32Array(ref r, state, "token_tree");
+                tokenTree = ReadU32Array(ref r, ref message, "token_tree");
             }
             else if (r.ValueTextEquals("text"u8))
             {
@@ -464,12 +466,13 @@ public static class JsonLegacyReader
             text ?? throw Missing("text", what));
     }
 
-    private static uint[] ReadU32Array(ref Utf8JsonReader r, ParseState state, string what)
+    private static uint[] ReadU32Array(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectArray(ref r, what, "a sequence of u32");
-        // One scratch buffer per message: numbers are parsed in place, and each array costs one
-        // exact-size allocation at the end.
-        var buffer = state.Scratch;
+        if (message.TryReadCompactU32Array(ref r) is { } values) return values;
+        // Anything but the compact form (spaces, signs, fractions, leading zeros, values out of
+        // range, other types) is read token by token, which reports errors as serde would.
+        var buffer = message.Scratch ??= new uint[256];
         var count = 0;
         while (true)
         {
@@ -479,7 +482,7 @@ public static class JsonLegacyReader
             if (count == buffer.Length)
             {
                 Array.Resize(ref buffer, buffer.Length * 2);
-                state.Scratch = buffer;
+                message.Scratch = buffer;
             }
             buffer[count++] = value;
         }
@@ -616,8 +619,79 @@ public static class JsonLegacyReader
         }
     }
 
-    private sealed class ParseState
+    /// <summary>
+    /// The message being read, for the fast path of number arrays: a FlatTree or span table is
+    /// hundreds of thousands of numbers, and reading each as a JSON token took most of the time
+    /// of a request. Their digits are read straight from the bytes, and the
+    /// <see cref="Utf8JsonReader"/> continues after the array from its saved state.
+    /// </summary>
+    private ref struct Message(ReadOnlySpan<byte> json)
     {
-        public uint[] Scratch = new uint[256];
+        private readonly ReadOnlySpan<byte> _json = json;
+        // Where the current reader's bytes start in the message.
+        private int _readerStart;
+        // Bytes read by fast paths: the reader's positions miss them.
+        private int _skipped;
+
+        /// <summary>A buffer for arrays read token by token; one per message, grown as needed.</summary>
+        public uint[]? Scratch;
+
+        /// <summary>
+        /// With the reader on an array's <c>[</c>: reads the array if it is in serde_json's compact
+        /// form (decimal u32s without leading zeros, separated by commas, no spaces) and leaves the
+        /// reader on its <c>]</c>; otherwise returns null and leaves the reader where it was.
+        /// </summary>
+        public uint[]? TryReadCompactU32Array(ref Utf8JsonReader r)
+        {
+            var start = _readerStart + (int)r.BytesConsumed;
+            var rest = _json[start..];
+            var length = rest.IndexOf((byte)']');
+            if (length < 0 || ParseCompactU32s(rest[..length]) is not { } values) return null;
+            // A new reader over the rest of the message, in the state after the `[`: its next
+            // token is the `]`, and it goes on with the array's nesting and the reader options.
+            _readerStart = start + length;
+            _skipped += length;
+            r = new Utf8JsonReader(_json[_readerStart..], isFinalBlock: true, r.CurrentState);
+            Next(ref r);
+            return values;
+        }
+
+        /// <summary>
+        /// The reader's message for an error, with its position corrected: a reader restarted
+        /// after a fast path counts on from the <c>[</c>, without the numbers it did not see.
+        /// </summary>
+        public readonly string Describe(JsonException e)
+        {
+            // Messages are single lines (json-legacy is line-delimited), where the position in the
+            // line is the offset in the message; in other text only the first line is corrected.
+            if (_skipped == 0 || e.LineNumber != 0 || e.BytePositionInLine is not { } position) return e.Message;
+            return e.Message.Replace($"BytePositionInLine: {position}.", $"BytePositionInLine: {position + _skipped}.", StringComparison.Ordinal);
+        }
+
+        private static uint[]? ParseCompactU32s(ReadOnlySpan<byte> text)
+        {
+            if (text.IsEmpty) return [];
+            var values = new uint[text.Count((byte)',') + 1];
+            var count = 0;
+            var i = 0;
+            while (true)
+            {
+                var start = i;
+                ulong value = 0;
+                uint digit;
+                while (i < text.Length && (digit = (uint)(text[i] - '0')) <= 9)
+                {
+                    value = value * 10 + digit;
+                    i++;
+                }
+                var length = i - start;
+                // JSON has no leading zeros; ten digits are enough for any u32.
+                if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return null;
+                values[count++] = (uint)value;
+                if (i == text.Length) return count == values.Length ? values : null;
+                if (text[i] != ',') return null;
+                i++;
+            }
+        }
     }
 }

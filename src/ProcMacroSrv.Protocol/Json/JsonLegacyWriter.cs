@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ProcMacroSrv.Protocol.Json;
@@ -262,16 +264,99 @@ public static class JsonLegacyWriter
     private static void NumberArray(IBufferWriter<byte> output, uint[] values)
     {
         Raw(output, "["u8);
-        for (var i = 0; i < values.Length; i++)
+        // The text of recent large numbers, by a hash of the value: a span table repeats the
+        // same few file ids, anchors and contexts (8 to 10 digits) in every entry, and copying
+        // their text is cheaper than dividing them out again. A slot is 16 bytes in two words:
+        // the digits, and the length in the last byte.
+        Span<uint> cachedValues = stackalloc uint[LargeNumberSlots];
+        cachedValues.Clear();
+        Span<ulong> cachedText = stackalloc ulong[LargeNumberSlots * 2];
+        var i = 0;
+        while (i < values.Length)
         {
-            // Comma and digits in one reservation: at most 1 + 10 bytes for a u32.
-            var span = output.GetSpan(11);
-            var offset = 0;
-            if (i > 0) span[offset++] = (byte)',';
-            values[i].TryFormat(span[offset..], out var written, default, CultureInfo.InvariantCulture);
-            output.Advance(offset + written);
+            // Many numbers per reservation: asking the buffer for room once per number was a
+            // fair part of writing a large tree. Each number has 16 bytes of room: a comma and
+            // at most 10 digits, or a cached text written as two whole words.
+            var span = output.GetSpan(Math.Min(values.Length - i, 4096) * 16);
+            var end = i + Math.Min(values.Length - i, span.Length / 16);
+            var written = 0;
+            for (; i < end; i++)
+            {
+                if (i > 0) span[written++] = (byte)',';
+                var value = values[i];
+                if (value < LargeNumber)
+                {
+                    written += WriteDecimal(span[written..], value);
+                    continue;
+                }
+                var slot = (int)((value * 0x9E37_79B1u) >> 26);
+                if (cachedValues[slot] != value)
+                {
+                    var length = WriteDecimal(span[written..], value);
+                    span[written + 15] = (byte)length;
+                    cachedValues[slot] = value;
+                    cachedText[2 * slot] = MemoryMarshal.Read<ulong>(span[written..]);
+                    cachedText[2 * slot + 1] = MemoryMarshal.Read<ulong>(span[(written + 8)..]);
+                    written += length;
+                    continue;
+                }
+                var high = cachedText[2 * slot + 1];
+                MemoryMarshal.Write(span[written..], in cachedText[2 * slot]);
+                MemoryMarshal.Write(span[(written + 8)..], in high);
+                written += (int)(high >> 56);
+            }
+            output.Advance(written);
         }
         Raw(output, "]"u8);
+    }
+
+    // Numbers from this size on go through the cache of recent texts; smaller ones are quicker
+    // to write than to look up.
+    private const uint LargeNumber = 1_000_000;
+    private const int LargeNumberSlots = 64;
+
+    // For the values whose highest set bit is k: (digits of 2^k) << 32, less the power of ten
+    // inside [2^k, 2^(k+1)) if there is one, so that adding a value of that range carries into
+    // the high word exactly when the value reaches it. Constant data: no static constructor.
+    private static ReadOnlySpan<ulong> DigitCountTable =>
+    [
+        4294967296, 4294967296, 4294967296, 8589934582, 8589934592, 8589934592, 12884901788, 12884901888,
+        12884901888, 17179868184, 17179869184, 17179869184, 17179869184, 21474826480, 21474836480, 21474836480,
+        25769703776, 25769803776, 25769803776, 30063771072, 30064771072, 30064771072, 30064771072, 34349738368,
+        34359738368, 34359738368, 38554705664, 38654705664, 38654705664, 41949672960, 42949672960, 42949672960,
+    ];
+
+    // "00" to "99": two digits per division.
+    private static ReadOnlySpan<byte> DigitPairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    // The digit count without branches (Lemire): see DigitCountTable.
+    private static int DecimalLength(uint value) => (int)((value + DigitCountTable[BitOperations.Log2(value)]) >> 32);
+
+    // Decimal digits of a u32, as serde_json writes them (no sign, no leading zeros).
+    private static int WriteDecimal(Span<byte> destination, uint value)
+    {
+        var length = DecimalLength(value);
+        var digits = destination[..length];
+        var p = length;
+        while (value >= 100)
+        {
+            var quotient = value / 100;
+            var pair = (int)(value - quotient * 100) * 2;
+            digits[--p] = DigitPairs[pair + 1];
+            digits[--p] = DigitPairs[pair];
+            value = quotient;
+        }
+        if (value >= 10)
+        {
+            digits[1] = DigitPairs[(int)value * 2 + 1];
+            digits[0] = DigitPairs[(int)value * 2];
+        }
+        else
+        {
+            digits[0] = (byte)('0' + value);
+        }
+        return length;
     }
 
     private static void Number(IBufferWriter<byte> output, ulong value)

