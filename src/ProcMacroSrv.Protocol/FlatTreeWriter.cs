@@ -37,10 +37,10 @@ internal sealed class FlatTreeWriter
         _subtreeSize = SubtreeSize(version);
         _extendedLeaves = version >= ApiVersion.ExtendedLeafData;
         var counts = Count(rootChildren);
-        _subtree = new uint[counts.Subtrees * _subtreeSize];
-        _literal = new uint[counts.Literals * LiteralSize(version)];
-        _punct = new uint[counts.Puncts * PunctSize];
-        _ident = new uint[counts.Idents * IdentSize(version)];
+        _subtree = new uint[checked(counts.Subtrees * _subtreeSize)];
+        _literal = new uint[checked(counts.Literals * LiteralSize(version))];
+        _punct = new uint[checked(counts.Puncts * PunctSize)];
+        _ident = new uint[checked(counts.Idents * IdentSize(version))];
         _tokenTree = new uint[counts.Children];
         _children = new TokenStream[counts.Subtrees];
     }
