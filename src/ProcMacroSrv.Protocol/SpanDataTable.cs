@@ -1,6 +1,5 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Spans;
 
 namespace ProcMacroSrv.Protocol;
 
@@ -27,32 +26,24 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     private const int EditionShift = 23;
     private const uint MaxEdition = 3;
 
-    // The spans in table order, and an open-addressing index over them: slot → table index + 1,
-    // 0 for an empty slot, at most half full. Each span is stored once, and a request's whole
-    // table is hashed on the way in and every span of the result on the way out.
-    private Span[] _spans;
-    private int _count;
-    private int[] _slots;
-    // The index added or found last. In a large table every hashed probe misses the cache, and
-    // a macro's output is mostly runs of one span (the call site) or runs of its input's tokens,
-    // whose spans follow each other in the table: both are checked before hashing.
-    private int _lastIndex = -1;
+    // The spans in table order with their index; a request's whole table goes in on the way in
+    // and every span of the result on the way out.
+    private readonly SpanIndex _spans;
 
     /// <summary>Creates an empty table.</summary>
     public SpanDataTable() : this(0) { }
 
     private SpanDataTable(int capacity)
     {
-        _spans = new Span[Math.Max(capacity, 16)];
-        _slots = new int[(int)BitOperations.RoundUpToPowerOf2((uint)_spans.Length * 2)];
+        _spans = new SpanIndex(capacity);
         Spans = new SpanList(this);
     }
 
     /// <summary>The number of distinct spans.</summary>
-    public int Count => _count;
+    public int Count => _spans.Count;
 
     /// <summary>The span at <paramref name="index"/>.</summary>
-    public Span this[int index] => (uint)index < (uint)_count ? _spans[index] : throw new ArgumentOutOfRangeException(nameof(index));
+    public Span this[int index] => (uint)index < (uint)_spans.Count ? _spans[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>The spans in table order (a live view).</summary>
     public IReadOnlyList<Span> Spans { get; }
@@ -97,8 +88,8 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     {
         ApiVersion.EnsureSupported(apiVersion);
         var swapFixup = NeedsFixupSwap(apiVersion);
-        var wire = new uint[_count * WireEntrySize];
-        var spans = _spans.AsSpan(0, _count);
+        var spans = _spans.AsSpan();
+        var wire = new uint[spans.Length * WireEntrySize];
         for (var i = 0; i < spans.Length; i++)
         {
             var s = spans[i];
@@ -118,41 +109,15 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     {
         if (span.IsOpaque)
             throw new ProtocolException($"span {span} is an opaque span id and cannot be put in a span table");
-        if (_lastIndex >= 0)
-        {
-            if (Same(_spans[_lastIndex], span)) return (uint)_lastIndex;
-            var next = _lastIndex + 1;
-            if (next < _count && Same(_spans[next], span)) return (uint)(_lastIndex = next);
-        }
-        var mask = _slots.Length - 1;
-        var slot = Hash(span) & mask;
-        int entry;
-        while ((entry = _slots[slot]) != 0)
-        {
-            if (Same(_spans[entry - 1], span)) return (uint)(_lastIndex = entry - 1);
-            slot = (slot + 1) & mask;
-        }
-        if (_count == _spans.Length) Array.Resize(ref _spans, _count * 2);
-        _spans[_count] = span;
-        _slots[slot] = ++_count;
-        if (_count * 2 > _slots.Length) Rehash();
-        return (uint)(_lastIndex = _count - 1);
+        return (uint)_spans.GetOrAdd(span, out _);
     }
 
     /// <summary>The index of <paramref name="span"/>, if the table has it.</summary>
     public bool TryGetIndex(Span span, out uint index)
     {
-        var mask = _slots.Length - 1;
-        for (var slot = Hash(span) & mask; _slots[slot] is var entry and not 0; slot = (slot + 1) & mask)
-        {
-            if (Same(_spans[entry - 1], span))
-            {
-                index = (uint)(entry - 1);
-                return true;
-            }
-        }
-        index = 0;
-        return false;
+        var found = _spans.TryGetIndex(span, out var at);
+        index = found ? (uint)at : 0;
+        return found;
     }
 
     /// <summary>
@@ -164,8 +129,8 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     /// <exception cref="ProtocolException">The index is out of range.</exception>
     public Span GetRequired(ulong index, string what)
     {
-        if (index >= (ulong)_count)
-            throw new ProtocolException($"{what} span index {index} is out of range for a span table of {_count} entries");
+        if (index >= (ulong)_spans.Count)
+            throw new ProtocolException($"{what} span index {index} is out of range for a span table of {_spans.Count} entries");
         return _spans[(int)index];
     }
 
@@ -179,8 +144,8 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     /// <exception cref="ProtocolException">The table is empty, so there is no entry 0 to fall back to.</exception>
     public Span Read(uint reference)
     {
-        if (reference < (uint)_count) return _spans[(int)reference];
-        if (_count > 0) return _spans[0];
+        if (reference < (uint)_spans.Count) return _spans[(int)reference];
+        if (_spans.Count > 0) return _spans[0];
         throw new ProtocolException($"span index {reference} cannot be resolved: the span table is empty");
     }
 
@@ -208,44 +173,16 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
         _ => astId,
     };
 
-    private void Rehash()
-    {
-        var slots = new int[_slots.Length * 2];
-        var mask = slots.Length - 1;
-        for (var i = 0; i < _count; i++)
-        {
-            var slot = Hash(_spans[i]) & mask;
-            while (slots[slot] != 0) slot = (slot + 1) & mask;
-            slots[slot] = i + 1;
-        }
-        _slots = slots;
-    }
-
-    // Field by field: the record struct's generated equality goes through EqualityComparer calls.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Same(Span x, Span y) =>
-        x.Start == y.Start && x.End == y.End && x.AstId == y.AstId && x.FileId == y.FileId && x.Context == y.Context;
-
-    // A multiply-xor mix of the five words, cheaper than the record struct's generated hash.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(Span span)
-    {
-        var h = ((ulong)span.FileId << 32 | span.AstId) * 0x9E37_79B9_7F4A_7C15UL;
-        h ^= ((ulong)span.Start << 32 | span.End) * 0xC2B2_AE3D_27D4_EB4FUL;
-        h ^= span.Context * 0x1656_67B1_9E37_79F9UL;
-        return (int)(h >> 32 ^ h);
-    }
-
     /// <summary>The live, read-only view behind <see cref="Spans"/>.</summary>
     private sealed class SpanList(SpanDataTable table) : IReadOnlyList<Span>
     {
         public Span this[int index] => table[index];
 
-        public int Count => table._count;
+        public int Count => table.Count;
 
         public IEnumerator<Span> GetEnumerator()
         {
-            for (var i = 0; i < table._count; i++) yield return table._spans[i];
+            for (var i = 0; i < table.Count; i++) yield return table[i];
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

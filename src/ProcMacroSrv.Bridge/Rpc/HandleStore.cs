@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using ProcMacroSrv.Bridge.Abi;
 using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Spans;
 
 namespace ProcMacroSrv.Bridge.Rpc;
 
@@ -171,111 +171,52 @@ internal sealed class HandleStore
     }
 
     /// <summary>
-    /// Spans and their handles, both ways: an open-addressing table from span to entry, and the
-    /// entries in handle order, so a handle finds its span by its offset from the first one.
+    /// Spans and their handles, both ways: a <see cref="SpanIndex"/> gives each span an entry, and
+    /// the entries' handles are kept in entry order, so a handle finds its span by its offset from
+    /// the first handle.
     /// </summary>
     private sealed class SpanHandles
     {
-        private Span[] _spans = new Span[64];
+        private readonly SpanIndex _index = new(64);
         private uint[] _handles = new uint[64];
-        private int _count;
-        // Entry index + 1 per slot, 0 for an empty slot; the length is a power of two.
-        private int[] _slots = new int[128];
         // Handle → entry index, made only when a handle does not follow the previous one.
         private Dictionary<uint, int>? _scattered;
-        // The entry interned or found last: a macro gives many tokens in a row the same span,
-        // and a stream it reads back (into_trees of its input) has its spans in entry order, so
-        // both the last entry and the next are checked before a hashed probe, which in a large
-        // table misses the cache.
-        private int _last = -1;
 
         public uint Intern(Span span, Func<HandleType, uint> nextHandle)
         {
-            if (_last >= 0)
-            {
-                if (Same(_spans[_last], span)) return _handles[_last];
-                if (_last + 1 < _count && Same(_spans[_last + 1], span)) return _handles[++_last];
-            }
-            var mask = _slots.Length - 1;
-            var slot = Hash(span) & mask;
-            int entry;
-            while ((entry = _slots[slot]) != 0)
-            {
-                if (Same(_spans[entry - 1], span))
-                {
-                    _last = entry - 1;
-                    return _handles[_last];
-                }
-                slot = (slot + 1) & mask;
-            }
+            var entry = _index.GetOrAdd(span, out var added);
+            if (!added) return _handles[entry];
             var handle = nextHandle(HandleType.Span);
-            if (_count == _spans.Length)
+            if (entry == _handles.Length) Array.Resize(ref _handles, entry * 2);
+            if (_scattered is null && entry > 0 && handle - _handles[0] != (uint)entry)
             {
-                Array.Resize(ref _spans, _count * 2);
-                Array.Resize(ref _handles, _count * 2);
+                _scattered = new Dictionary<uint, int>(entry + 1);
+                for (var i = 0; i < entry; i++) _scattered.Add(_handles[i], i);
             }
-            if (_scattered is null && _count > 0 && handle - _handles[0] != (uint)_count)
-            {
-                _scattered = new Dictionary<uint, int>(_count + 1);
-                for (var i = 0; i < _count; i++) _scattered.Add(_handles[i], i);
-            }
-            _scattered?.Add(handle, _count);
-            _spans[_count] = span;
-            _handles[_count] = handle;
-            _last = _count;
-            _slots[slot] = ++_count;
-            // At most half full, so that probe sequences stay short.
-            if (_count * 2 > _slots.Length) Rehash();
+            _scattered?.Add(handle, entry);
+            _handles[entry] = handle;
             return handle;
         }
 
         public bool TryGet(uint handle, out Span span)
         {
+            var count = _index.Count;
             if (_scattered is null)
             {
-                var index = _count == 0 ? uint.MaxValue : handle - _handles[0];
-                if (index < (uint)_count)
+                var index = count == 0 ? uint.MaxValue : handle - _handles[0];
+                if (index < (uint)count)
                 {
-                    span = _spans[index];
+                    span = _index[(int)index];
                     return true;
                 }
             }
             else if (_scattered.TryGetValue(handle, out var entry))
             {
-                span = _spans[entry];
+                span = _index[entry];
                 return true;
             }
             span = default;
             return false;
-        }
-
-        private void Rehash()
-        {
-            var slots = new int[_slots.Length * 2];
-            var mask = slots.Length - 1;
-            for (var i = 0; i < _count; i++)
-            {
-                var slot = Hash(_spans[i]) & mask;
-                while (slots[slot] != 0) slot = (slot + 1) & mask;
-                slots[slot] = i + 1;
-            }
-            _slots = slots;
-        }
-
-        // Field by field: the record struct's generated equality goes through EqualityComparer calls.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool Same(Span x, Span y) =>
-            x.Start == y.Start && x.End == y.End && x.AstId == y.AstId && x.FileId == y.FileId && x.Context == y.Context;
-
-        // The record struct's generated hash combines the fields through EqualityComparer calls;
-        // a multiply-xor mix of the five words is cheaper and spreads them as well.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int Hash(Span span)
-        {
-            var h = ((ulong)span.FileId << 32 | span.AstId) * 0x9E37_79B9_7F4A_7C15UL;
-            h ^= ((ulong)span.Start << 32 | span.End) * 0xC2B2_AE3D_27D4_EB4FUL;
-            h ^= span.Context * 0x1656_67B1_9E37_79F9UL;
-            return (int)(h >> 32 ^ h);
         }
     }
 
