@@ -409,6 +409,14 @@ public static class JsonLegacyReader
         return new GlobalSpanRefs(def ?? throw Missing("def_site"), call ?? throw Missing("call_site"), mixed ?? throw Missing("mixed_site"));
     }
 
+    // One of the FlatTree's u32 arrays: each may appear once.
+    private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref uint[]? field, string name)
+    {
+        CheckDuplicate(field is not null, name);
+        Next(ref r);
+        field = ReadU32Array(ref r, ref message, name);
+    }
+
     private static FlatTree ReadFlatTree(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectObject(ref r, $"struct FlatTree ({what})");
@@ -416,36 +424,11 @@ public static class JsonLegacyReader
         string[]? text = null;
         while (NextProperty(ref r))
         {
-            if (r.ValueTextEquals("subtree"u8))
-            {
-                CheckDuplicate(subtree is not null, "subtree");
-                Next(ref r);
-                subtree = ReadU32Array(ref r, ref message, "subtree");
-            }
-            else if (r.ValueTextEquals("literal"u8))
-            {
-                CheckDuplicate(literal is not null, "literal");
-                Next(ref r);
-                literal = ReadU32Array(ref r, ref message, "literal");
-            }
-            else if (r.ValueTextEquals("punct"u8))
-            {
-                CheckDuplicate(punct is not null, "punct");
-                Next(ref r);
-                punct = ReadU32Array(ref r, ref message, "punct");
-            }
-            else if (r.ValueTextEquals("ident"u8))
-            {
-                CheckDuplicate(ident is not null, "ident");
-                Next(ref r);
-                ident = ReadU32Array(ref r, ref message, "ident");
-            }
-            else if (r.ValueTextEquals("token_tree"u8))
-            {
-                CheckDuplicate(tokenTree is not null, "token_tree");
-                Next(ref r);
-                tokenTree = ReadU32Array(ref r, ref message, "token_tree");
-            }
+            if (r.ValueTextEquals("subtree"u8)) ReadU32Field(ref r, ref message, ref subtree, "subtree");
+            else if (r.ValueTextEquals("literal"u8)) ReadU32Field(ref r, ref message, ref literal, "literal");
+            else if (r.ValueTextEquals("punct"u8)) ReadU32Field(ref r, ref message, ref punct, "punct");
+            else if (r.ValueTextEquals("ident"u8)) ReadU32Field(ref r, ref message, ref ident, "ident");
+            else if (r.ValueTextEquals("token_tree"u8)) ReadU32Field(ref r, ref message, ref tokenTree, "token_tree");
             else if (r.ValueTextEquals("text"u8))
             {
                 CheckDuplicate(text is not null, "text");
