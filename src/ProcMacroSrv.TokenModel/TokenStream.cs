@@ -3,30 +3,56 @@ using System.Collections;
 namespace ProcMacroSrv.TokenModel;
 
 /// <summary>
-/// An immutable sequence of token trees. Cloning is sharing the instance; concatenation is
-/// O(1): it builds a node over both operands and copies nothing until the stream is read,
-/// when it is flattened once and the flat form cached.
+/// An immutable sequence of token trees. Cloning is sharing the instance; appending to the
+/// newest version of a stream is amortised O(number of trees appended), and joining two large
+/// streams is O(1).
 /// </summary>
+/// <remarks>
+/// <para>A stream is a prefix of a growable buffer (a <see cref="TokenStream"/> of count n sees the
+/// buffer's first n trees), or a join of two streams that is flattened into a buffer when first
+/// read. Appending to a stream whose count is the buffer's filled length writes after it, in
+/// place, and returns a longer prefix of the same buffer: no existing stream can see those slots,
+/// so every stream stays immutable. Appending to an older prefix (one that has been appended to
+/// already) copies, as an immutable list must.</para>
+/// <para>This is how macros build streams: proc_macro2 and quote extend one stream again and
+/// again, each time giving up the previous version, so a stream of n trees built that way costs
+/// one buffer (doubling) instead of n nodes and n small arrays that a collector has to trace.</para>
+/// </remarks>
 public sealed class TokenStream : IReadOnlyList<TokenTree>
 {
     /// <summary>The empty stream.</summary>
-    public static readonly TokenStream Empty = new(Array.Empty<TokenTree>());
+    public static readonly TokenStream Empty = new(new Buffer(Array.Empty<TokenTree>(), 0), 0);
 
-    // Either a TokenTree[] (flat) or a Concatenation. Replaced, never mutated, so a reader
-    // that loads it once sees a consistent value.
+    // Above this many trees, a stream joined onto another is linked rather than copied, so that
+    // joining large streams stays O(1) whatever the order.
+    private const int CopyLimit = 32;
+
+    // Either a Buffer (this stream is its first Count trees) or a Join. Replaced once (a join by
+    // its flattened buffer), never mutated, so a reader that loads it once sees a consistent value.
     private object _repr;
 
-    private sealed record Concatenation(TokenStream Left, TokenStream Right);
-
-    private TokenStream(TokenTree[] trees)
+    /// <summary>Trees shared by the streams that are prefixes of it; <see cref="Filled"/> only grows.</summary>
+    private sealed class Buffer(TokenTree[] items, int filled)
     {
-        _repr = trees;
-        Count = trees.Length;
+        public readonly TokenTree[] Items = items;
+        public int Filled = filled;
+    }
+
+    private sealed class Join(TokenStream left, TokenStream right)
+    {
+        public readonly TokenStream Left = left;
+        public readonly TokenStream Right = right;
+    }
+
+    private TokenStream(Buffer buffer, int count)
+    {
+        _repr = buffer;
+        Count = count;
     }
 
     private TokenStream(TokenStream left, TokenStream right)
     {
-        _repr = new Concatenation(left, right);
+        _repr = new Join(left, right);
         Count = left.Count + right.Count;
     }
 
@@ -38,30 +64,90 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
 
     /// <summary>A stream of the given trees (copied).</summary>
     public static TokenStream Of(ReadOnlySpan<TokenTree> trees) =>
-        trees.IsEmpty ? Empty : new TokenStream(trees.ToArray());
+        trees.IsEmpty ? Empty : Adopt(trees.ToArray());
 
     /// <summary>A stream of the given trees (copied).</summary>
-    public static TokenStream Of(IEnumerable<TokenTree> trees)
-    {
-        var array = trees.ToArray();
-        return array.Length == 0 ? Empty : new TokenStream(array);
-    }
+    public static TokenStream Of(IEnumerable<TokenTree> trees) => Adopt(trees.ToArray());
 
     /// <summary>A stream that takes ownership of <paramref name="trees"/>; the caller must not change it afterwards.</summary>
-    public static TokenStream Adopt(TokenTree[] trees) => trees.Length == 0 ? Empty : new TokenStream(trees);
+    public static TokenStream Adopt(TokenTree[] trees) =>
+        trees.Length == 0 ? Empty : new TokenStream(new Buffer(trees, trees.Length), trees.Length);
 
     /// <summary>A stream of one tree.</summary>
-    public static TokenStream Single(TokenTree tree) => new([tree]);
+    public static TokenStream Single(TokenTree tree) => Adopt([tree]);
 
-    /// <summary>This stream followed by <paramref name="other"/>, in O(1).</summary>
+    /// <summary>This stream followed by <paramref name="trees"/> (copied), in amortised O(<paramref name="trees"/>.Length).</summary>
+    public TokenStream Append(ReadOnlySpan<TokenTree> trees)
+    {
+        if (trees.IsEmpty) return this;
+        // A new stream is usually extended again (a macro building its output): leave it room.
+        if (Count == 0) return Fresh(trees);
+        if (TryExtendNewest(trees, growLimit: int.MaxValue) is { } extended) return extended;
+        if (_repr is Join join)
+        {
+            // Extend the join's right side when this is its newest version and it is small enough
+            // to regrow; otherwise link the new trees, so that appending never copies a long stream.
+            return join.Right.TryExtendNewest(trees, growLimit: CopyLimit * 8) is { } right
+                ? new TokenStream(join.Left, right)
+                : new TokenStream(this, Fresh(trees));
+        }
+        // An older version (its buffer already extended by another stream): a long one is
+        // linked to, a short one copied.
+        if (Count > CopyLimit * 8) return new TokenStream(this, Fresh(trees));
+        var buffer = (Buffer)_repr;
+        var items = new TokenTree[Capacity(Count + trees.Length)];
+        buffer.Items.AsSpan(0, Count).CopyTo(items);
+        trees.CopyTo(items.AsSpan(Count));
+        return new TokenStream(new Buffer(items, Count + trees.Length), Count + trees.Length);
+    }
+
+    /// <summary>
+    /// This stream followed by <paramref name="trees"/>, written after it in its own buffer when
+    /// this stream is the buffer's newest version (growing a buffer of at most
+    /// <paramref name="growLimit"/> trees); null for a join or an older version.
+    /// </summary>
+    private TokenStream? TryExtendNewest(ReadOnlySpan<TokenTree> trees, int growLimit)
+    {
+        if (_repr is not Buffer buffer) return null;
+        var count = Count;
+        var newCount = count + trees.Length;
+        if (newCount <= buffer.Items.Length)
+        {
+            // Claim the slots after this prefix: only the first appender to a given prefix may
+            // write in place (the buffer's filled length then moves past this stream's count).
+            if (Interlocked.CompareExchange(ref buffer.Filled, newCount, count) != count) return null;
+            trees.CopyTo(buffer.Items.AsSpan(count));
+            return new TokenStream(buffer, newCount);
+        }
+        if (Volatile.Read(ref buffer.Filled) != count || count > growLimit) return null;
+        var items = new TokenTree[Capacity(newCount)];
+        buffer.Items.AsSpan(0, count).CopyTo(items);
+        trees.CopyTo(items.AsSpan(count));
+        return new TokenStream(new Buffer(items, newCount), newCount);
+    }
+
+    // Room to grow: doubling, so that n single appends copy O(n) trees in all.
+    private static int Capacity(int count) => Math.Max(8, count <= 1 << 29 ? count * 2 : count);
+
+    private static TokenStream Fresh(ReadOnlySpan<TokenTree> trees)
+    {
+        var items = new TokenTree[Capacity(trees.Length)];
+        trees.CopyTo(items);
+        return new TokenStream(new Buffer(items, trees.Length), trees.Length);
+    }
+
+    /// <summary>This stream followed by <paramref name="other"/>: O(1) when <paramref name="other"/> is large, amortised O(its length) otherwise.</summary>
     public TokenStream Concat(TokenStream other)
     {
         if (other.Count == 0) return this;
         if (Count == 0) return other;
+        // A small stream is copied after this one (the common case of a macro extending its
+        // output); a large one is linked, so that no order of joins copies large streams repeatedly.
+        if (other.Count <= CopyLimit) return Append(other.AsSpan());
         return new TokenStream(this, other);
     }
 
-    /// <summary>The streams one after another, in O(number of streams).</summary>
+    /// <summary>The streams one after another.</summary>
     public static TokenStream Concat(ReadOnlySpan<TokenStream> streams)
     {
         var result = Empty;
@@ -70,57 +156,55 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
     }
 
     /// <summary>The trees, flattened (computed once, then cached).</summary>
-    public ReadOnlySpan<TokenTree> AsSpan() => Flatten();
+    public ReadOnlySpan<TokenTree> AsSpan() => new(Flatten().Items, 0, Count);
 
     /// <inheritdoc/>
-    public TokenTree this[int index] => Flatten()[index];
+    public TokenTree this[int index] =>
+        (uint)index < (uint)Count ? Flatten().Items[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
-    /// <summary>The flattened trees, shared with the stream: callers in this assembly only read it.</summary>
-    internal TokenTree[] FlatTrees => Flatten();
-
-    private TokenTree[] Flatten()
+    private Buffer Flatten()
     {
         var repr = _repr;
-        if (repr is TokenTree[] flat) return flat;
+        if (repr is Buffer buffer) return buffer;
 
         var result = new TokenTree[Count];
-        // Filled from the end. A stream built by appending is a chain of concatenations down the
-        // left with flat right sides, which this walks without a stack; only where a right side
-        // is itself a concatenation is the left side put off until the right one is done.
-        // Iterative, so that no nesting overflows the stack.
+        // Filled from the end. A chain of joins down the left with flat right sides is walked
+        // without a stack; only where a right side is itself a join is the left side put off
+        // until the right one is done. Iterative, so that no nesting overflows the stack.
         var end = result.Length;
         Stack<TokenStream>? pending = null;
         var node = this;
         while (true)
         {
-            if (node._repr is Concatenation c)
+            if (node._repr is Join join)
             {
-                if (c.Right._repr is TokenTree[] right)
+                if (join.Right._repr is Buffer right)
                 {
-                    end -= right.Length;
-                    right.CopyTo(result, end);
-                    node = c.Left;
+                    end -= join.Right.Count;
+                    right.Items.AsSpan(0, join.Right.Count).CopyTo(result.AsSpan(end));
+                    node = join.Left;
                 }
                 else
                 {
-                    (pending ??= new Stack<TokenStream>()).Push(c.Left);
-                    node = c.Right;
+                    (pending ??= new Stack<TokenStream>()).Push(join.Left);
+                    node = join.Right;
                 }
                 continue;
             }
-            var trees = (TokenTree[])node._repr;
-            end -= trees.Length;
-            trees.CopyTo(result, end);
+            var trees = (Buffer)node._repr;
+            end -= node.Count;
+            trees.Items.AsSpan(0, node.Count).CopyTo(result.AsSpan(end));
             if (pending is null || !pending.TryPop(out node!)) break;
         }
-        _repr = result;
-        return result;
+        buffer = new Buffer(result, result.Length);
+        _repr = buffer;
+        return buffer;
     }
 
     /// <summary>Enumerates the trees.</summary>
-    public ArraySegment<TokenTree>.Enumerator GetEnumerator() => new ArraySegment<TokenTree>(Flatten()).GetEnumerator();
+    public ArraySegment<TokenTree>.Enumerator GetEnumerator() => new ArraySegment<TokenTree>(Flatten().Items, 0, Count).GetEnumerator();
 
-    IEnumerator<TokenTree> IEnumerable<TokenTree>.GetEnumerator() => ((IEnumerable<TokenTree>)Flatten()).GetEnumerator();
+    IEnumerator<TokenTree> IEnumerable<TokenTree>.GetEnumerator() => ((IEnumerable<TokenTree>)new ArraySegment<TokenTree>(Flatten().Items, 0, Count)).GetEnumerator();
 
-    IEnumerator IEnumerable.GetEnumerator() => Flatten().GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<TokenTree>)this).GetEnumerator();
 }

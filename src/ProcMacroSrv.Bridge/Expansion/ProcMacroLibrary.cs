@@ -95,6 +95,13 @@ public sealed class ProcMacroLibrary
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="serverLoop"/> on the thread macros run on, so that the expansions it
+    /// asks for run on the caller's thread without a hand-over per request. For a server that
+    /// expands one request at a time; the loop's exceptions come back unchanged.
+    /// </summary>
+    public static T HostOnExpansionThread<T>(Func<T> serverLoop) => ExpansionThread.Host(serverLoop);
+
     /// <summary>Expands one macro. A panic of the macro is a result, not an exception.</summary>
     /// <exception cref="UnknownMacroException">No macro of that name.</exception>
     public ExpansionResult Expand(ExpansionRequest request)

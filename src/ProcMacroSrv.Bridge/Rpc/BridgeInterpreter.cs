@@ -21,6 +21,8 @@ internal sealed class BridgeInterpreter
     // Whether each handle type is interned, resolved once instead of searching the ABI's slots per handle.
     private readonly bool[] _interned = new bool[HandleTypeCount];
     private readonly TreeCache _trees = new();
+    private TokenTree[] _treeScratch = new TokenTree[64];
+    private int _treeScratchUsed;
     private readonly MethodPlan?[] _plans;
 
     public BridgeInterpreter(BridgeAbi abi, HandleStore store, TokenServer server)
@@ -123,6 +125,8 @@ internal sealed class BridgeInterpreter
         {
             // Decoded arguments hold streams and trees: drop them, but only the slots used.
             _args.AsSpan(0, argCount).Clear();
+            _treeScratch.AsSpan(0, _treeScratchUsed).Clear();
+            _treeScratchUsed = 0;
         }
     }
 
@@ -158,9 +162,13 @@ internal sealed class BridgeInterpreter
                 // decoded straight into the arrays the operations use.
                 if (item.Kind == WireKind.TokenTree)
                 {
-                    var trees = new TokenTree[count];
-                    for (var i = 0; i < trees.Length; i++) trees[i] = ReadTree(ref r);
-                    return RpcValue.Of(trees);
+                    // Into a scratch array reused from call to call: the operation copies the trees
+                    // into the stream it builds (see TokenServer's ts_concat_trees).
+                    if ((ulong)_treeScratch.Length < count) _treeScratch = new TokenTree[Math.Max((int)count, _treeScratch.Length * 2)];
+                    var trees = _treeScratch;
+                    for (var i = 0; i < (int)count; i++) trees[i] = ReadTree(ref r);
+                    _treeScratchUsed = (int)count;
+                    return new RpcValue { Ref = trees, Scalar = (long)count, Present = true };
                 }
                 if (item is { Kind: WireKind.Handle, Handle: HandleType.TokenStream })
                 {

@@ -77,10 +77,10 @@ internal sealed class TokenServer
                 return RpcValue.Of(TokenStream.Single((TokenTree)a[0].Ref!));
             case BridgeOp.TsConcatTrees:
             {
-                // The interpreter decodes the vector into a fresh array: the stream can own it.
-                var trees = (TokenTree[])a[1].Ref!;
+                // The trees arrive in the interpreter's scratch array (Scalar of them): copied here.
+                var trees = new ReadOnlySpan<TokenTree>((TokenTree[])a[1].Ref!, 0, (int)a[1].Scalar);
                 var baseStream = a[0].Present ? a[0].Stream : TokenStream.Empty;
-                return RpcValue.Of(baseStream.Concat(TokenStream.Adopt(trees)));
+                return RpcValue.Of(baseStream.Append(trees));
             }
             case BridgeOp.TsConcatStreams:
             {

@@ -96,7 +96,7 @@ public static class TokenPrinter
 
     private static List<Unit> Units(TokenStream stream)
     {
-        var trees = stream.FlatTrees;
+        var trees = stream.AsSpan();
         var units = new List<Unit>(trees.Length);
         for (var index = 0; index < trees.Length; index++)
         {
@@ -136,7 +136,7 @@ public static class TokenPrinter
     /// still starts the trees the lexer made of <paramref name="doc"/> (<c>#</c>, <c>!</c> for an
     /// inner comment, the group); null when they were taken apart.
     /// </summary>
-    private static int? DocCommentGroup(TokenTree[] trees, int index, DocComment doc)
+    private static int? DocCommentGroup(ReadOnlySpan<TokenTree> trees, int index, DocComment doc)
     {
         var at = index + 1;
         if (doc.IsInner)

@@ -109,7 +109,8 @@ internal static class ServerCommandLine
         if (inProcess)
         {
             using var local = new InProcessHandler();
-            return new JsonLegacyServer(Console.OpenStandardInput(), protocol, local).Run();
+            // Requests are answered one at a time on the macros' own thread: no hand-over per expansion.
+            return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(Console.OpenStandardInput(), protocol, local).Run());
         }
         using var isolated = new IsolatedHandler(timeout, memoryLimit);
         return new JsonLegacyServer(Console.OpenStandardInput(), protocol, isolated).Run();
