@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ProcMacroSrv.Protocol;
+using ProcMacroSrv.Protocol.Json;
 using ProcMacroSrv.Reliability.Tests.Support;
 using ProcMacroSrv.TokenModel;
 
@@ -70,7 +72,9 @@ public sealed class IsolationTests
         Assert.False(answer.IsOk, $"`{macro}` expanded: {answer.Text}");
         Assert.Equal(Answer.ExpandVariant(mode), answer.Variant);
         Assert.Matches("^" + ExpectedError(macro) + "$", answer.Error);
-        // The server reports it in its log as well.
+        // The server reports it in its log as well (stderr is read on its own, so it may lag a little).
+        var logged = Stopwatch.StartNew();
+        while (!server.StandardError.Contains(answer.Error!, StringComparison.Ordinal) && logged.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
         Assert.Contains(answer.Error!, server.StandardError);
 
         await ExpectSerdeWorksAsync(server, mode, $"`{macro}`");
@@ -164,6 +168,34 @@ public sealed class IsolationTests
         await server.AssertServingAsync("20 panics");
         Assert.Equal(worker, server.WorkerProcessId());
         ReliabilityLog.Record(Area, "a panicking macro (pm-basics `boom_fmt`)", "ExpandMacroExtended Err: <the panic message>; same worker", keptServing: true, times: 20);
+    }
+
+    [Theory]
+    [InlineData(SpanMode.Id)]
+    [InlineData(SpanMode.RustAnalyzer)]
+    public async Task An_answer_of_several_MiB_is_relayed_whole_in_pieces(SpanMode mode)
+    {
+        // Answers over 1 MiB pass through the supervisor as they arrive rather than whole: the
+        // client must still read the same answer as from a server without a worker.
+        var dylibs = Dylibs.Stable;
+        var body = "{ " + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"let v{i} = f(x{i}, \"s{i}\"); ")) + "}";
+        await using var isolated = TestServer.Start();
+        await using var inProcess = TestServer.Start(new ServerSettings { Isolation = IsolationMode.InProcessByArgument });
+        await isolated.HandshakeAsync(mode);
+        await inProcess.HandshakeAsync(mode);
+
+        var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(dylibs.PmBasics, "do_thrice", body, mode));
+        var relayed = await isolated.SendRawAsync(request);
+        var direct = await inProcess.SendRawAsync(request);
+        var answer = Answer.Of(relayed);
+        var size = JsonLegacyWriter.EncodeResponse(relayed).Length;
+
+        ReliabilityLog.Record(Area, $"an answer of {size / (1024 * 1024)} MiB relayed by the supervisor ({mode} mode)", answer.IsOk ? $"{answer.Variant} Ok, the same answer as in-process" : answer.Summary, keptServing: true);
+        Assert.True(size > 3 * 1024 * 1024, $"the answer has only {size} bytes");
+        Assert.True(answer.IsOk, answer.Error);
+        Assert.Equal(Answer.Of(direct).Text, answer.Text);
+        Assert.Equal(JsonLegacyWriter.EncodeResponse(direct), JsonLegacyWriter.EncodeResponse(relayed));
+        await isolated.AssertServingAsync("a large answer");
     }
 
     /// <summary>serde's derive expands, in the connection's span mode (RustAnalyzer: spans index the returned table).</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ProcMacroSrv.Protocol.Json;
 
 /// <summary>
@@ -25,8 +27,12 @@ public sealed class JsonLineReader
     public JsonLineReader(Stream stream, int initialBufferSize = 64 * 1024)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
-        _buffer = new byte[Math.Max(initialBufferSize, 16)];
+        _initialSize = Math.Max(initialBufferSize, 16);
+        _buffer = new byte[_initialSize];
     }
+
+    private const int ShrinkAbove = 4 * 1024 * 1024;
+    private readonly int _initialSize;
 
     /// <summary>
     /// Reads the next message line, without its newline. The memory stays valid until the next
@@ -62,6 +68,87 @@ public sealed class JsonLineReader
                 continue;
             }
             Fill(await _stream.ReadAsync(Reserve(), cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Reads the next message line and copies it, without its newline, into <paramref name="sink"/>.
+    /// A line of up to <paramref name="holdLimit"/> bytes is collected first and copied whole, so it
+    /// reaches the sink completely or not at all; a longer one is passed on as it arrives, once
+    /// <paramref name="startStreaming"/> agrees, so that relaying it costs no more memory than the
+    /// limit. Returns false at the end of the conversation, when <paramref name="startStreaming"/>
+    /// refuses, or when the stream ends inside a line already passed on (<paramref name="partial"/>).
+    /// </summary>
+    public bool TryCopyMessage(IBufferWriter<byte> sink, int holdLimit, Func<bool> startStreaming, out bool partial)
+    {
+        partial = false;
+        while (true)
+        {
+            if (TryTakeLine(out var line, out var ended))
+            {
+                if (ended) return false;
+                if (!IsMessage(line.Span)) continue;
+                sink.Write(line.Span);
+                return true;
+            }
+            var pending = _end - _start;
+            if (pending >= holdLimit && _buffer[_start] == (byte)'{')
+            {
+                if (!startStreaming()) return false;
+                return Stream(sink, out partial);
+            }
+            if (pending >= holdLimit)
+            {
+                // A long line that is not a message (junk on the channel): dropped as it comes.
+                DropLine();
+                continue;
+            }
+            Fill(_stream.Read(Reserve().Span));
+        }
+    }
+
+    // Passes the pending part of the current line, then the rest as it is read, up to its newline.
+    private bool Stream(IBufferWriter<byte> sink, out bool partial)
+    {
+        while (true)
+        {
+            var pending = _buffer.AsSpan(_start, _end - _start);
+            var newline = pending.IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                sink.Write(pending[..newline]);
+                _start += newline + 1;
+                _scanned = 0;
+                partial = false;
+                return true;
+            }
+            sink.Write(pending);
+            _start = _end;
+            _scanned = 0;
+            if (_eof)
+            {
+                partial = true;
+                return false;
+            }
+            Fill(_stream.Read(Reserve().Span));
+        }
+    }
+
+    private void DropLine()
+    {
+        while (true)
+        {
+            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                _start += newline + 1;
+                _scanned = 0;
+                return;
+            }
+            _start = _end;
+            _scanned = 0;
+            if (_eof) return;
+            Fill(_stream.Read(Reserve().Span));
         }
     }
 
@@ -106,6 +193,13 @@ public sealed class JsonLineReader
             _start = 0;
         }
         if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        else if (_buffer.Length > ShrinkAbove && _end < _initialSize / 2)
+        {
+            // A very long line grew the buffer; lines are short again: give the memory back.
+            var smaller = new byte[_initialSize];
+            _buffer.AsSpan(0, _end).CopyTo(smaller);
+            _buffer = smaller;
+        }
         return _buffer.AsMemory(_end);
     }
 

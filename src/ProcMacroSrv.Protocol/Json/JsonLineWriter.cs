@@ -10,9 +10,55 @@ public sealed class JsonLineWriter
 {
     private readonly Stream _stream;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly ChunkedLine _chunks;
 
     /// <summary>Writes to <paramref name="stream"/>; the writer does not own or dispose it.</summary>
-    public JsonLineWriter(Stream stream) => _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+    public JsonLineWriter(Stream stream)
+    {
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _chunks = new ChunkedLine(_stream);
+    }
+
+    /// <summary>A line's bytes, sent to the stream whenever a chunk is full.</summary>
+    private sealed class ChunkedLine(Stream stream) : IBufferWriter<byte>
+    {
+        private const int ChunkSize = 64 * 1024;
+        private byte[] _chunk = new byte[ChunkSize];
+        private int _count;
+
+        public void Reset()
+        {
+            _count = 0;
+            // A single oversized request for room (a huge string) grew the chunk: give it back.
+            if (_chunk.Length > ChunkSize) _chunk = new byte[ChunkSize];
+        }
+
+        public void Advance(int count)
+        {
+            if ((uint)count > (uint)(_chunk.Length - _count)) throw new ArgumentOutOfRangeException(nameof(count));
+            _count += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _chunk.AsMemory(Room(sizeHint));
+
+        public Span<byte> GetSpan(int sizeHint = 0) => _chunk.AsSpan(Room(sizeHint));
+
+        private int Room(int sizeHint)
+        {
+            var needed = Math.Max(sizeHint, 1);
+            if (_chunk.Length - _count >= needed) return _count;
+            Send();
+            if (needed > _chunk.Length) _chunk = new byte[needed];
+            return 0;
+        }
+
+        public void Send()
+        {
+            if (_count == 0) return;
+            stream.Write(_chunk, 0, _count);
+            _count = 0;
+        }
+    }
 
     /// <summary>Writes a request line and flushes.</summary>
     public void WriteRequest(Request request)
@@ -33,9 +79,31 @@ public sealed class JsonLineWriter
     /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes.</summary>
     public void WriteLine(ReadOnlySpan<byte> message)
     {
-        _buffer.ResetWrittenCount();
-        _buffer.Write(message);
-        Flush();
+        // Straight to the stream: a large message is not copied into a buffer of its own size first.
+        _stream.Write(message);
+        _stream.Write("\n"u8);
+        _stream.Flush();
+    }
+
+    /// <summary>
+    /// Starts a line written piece by piece: what is written to the returned writer goes to the
+    /// stream in chunks of about 64 KiB as it comes, so a message of any size costs one chunk of
+    /// memory, and the peer can read the start of a large message while the rest is being made.
+    /// <see cref="EndLine"/> ends the line and flushes.
+    /// </summary>
+    public IBufferWriter<byte> BeginLine()
+    {
+        _chunks.Reset();
+        return _chunks;
+    }
+
+    /// <summary>Ends the line started by <see cref="BeginLine"/>: writes what is left, the newline, and flushes.</summary>
+    public void EndLine()
+    {
+        _chunks.GetSpan(1)[0] = (byte)'\n';
+        _chunks.Advance(1);
+        _chunks.Send();
+        _stream.Flush();
     }
 
     /// <summary>Writes a request line and flushes, asynchronously.</summary>

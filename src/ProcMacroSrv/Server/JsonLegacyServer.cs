@@ -6,7 +6,12 @@ namespace ProcMacroSrv.Server;
 /// <summary>Answers one json-legacy request line with one response line.</summary>
 internal interface IRequestHandler
 {
-    /// <summary>Writes the response to <paramref name="request"/> (without the newline) into <paramref name="response"/>.</summary>
+    /// <summary>
+    /// Writes the response to <paramref name="request"/> (without the newline) into
+    /// <paramref name="response"/>, which may already be sending it: everything that can fail
+    /// must be decided before the first byte is written. An <see cref="IOException"/> from
+    /// <paramref name="response"/> means the client has gone.
+    /// </summary>
     void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response);
 }
 
@@ -19,7 +24,6 @@ internal sealed class JsonLegacyServer
     private readonly JsonLineReader _input;
     private readonly JsonLineWriter _output;
     private readonly IRequestHandler _handler;
-    private readonly ArrayBufferWriter<byte> _response = new(64 * 1024);
 
     public JsonLegacyServer(Stream input, Stream output, IRequestHandler handler)
     {
@@ -33,11 +37,11 @@ internal sealed class JsonLegacyServer
     {
         while (_input.TryReadMessage(out var line))
         {
-            _response.ResetWrittenCount();
-            _handler.Answer(line, _response);
             try
             {
-                _output.WriteLine(_response.WrittenSpan);
+                // The response goes out in chunks as it is written: never held whole in memory.
+                _handler.Answer(line, _output.BeginLine());
+                _output.EndLine();
             }
             catch (IOException)
             {

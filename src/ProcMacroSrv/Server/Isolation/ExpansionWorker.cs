@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using ProcMacroSrv.Protocol.Json;
 
@@ -64,12 +65,21 @@ internal sealed class ExpansionWorker : IDisposable
     /// <summary>True once the worker process has ended (for example killed while idle).</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Sends one request line and returns the response line, or how the worker failed to answer.</summary>
+    /// <summary>
+    /// Sends one request line and copies the response line into <paramref name="response"/>;
+    /// returns null, or how the worker failed to answer. A response of up to 1 MiB reaches
+    /// <paramref name="response"/> whole or not at all; a longer one is passed on as it arrives
+    /// (the expansion is over by then, so the limits no longer apply), and if the worker dies
+    /// while sending it, <paramref name="partial"/> says that part of it was passed on.
+    /// </summary>
     /// <param name="request">The request line, without its newline.</param>
+    /// <param name="response">Where the response line goes, without its newline.</param>
     /// <param name="timeout">How long the worker may take.</param>
     /// <param name="memoryLimit">The most resident memory (bytes) the worker may use while answering.</param>
-    public (ReadOnlyMemory<byte> Response, WorkerFailure? Failure) Exchange(ReadOnlyMemory<byte> request, TimeSpan timeout, long memoryLimit)
+    /// <param name="partial">True when the worker died in the middle of a response already being passed on.</param>
+    public WorkerFailure? Exchange(ReadOnlyMemory<byte> request, IBufferWriter<byte> response, TimeSpan timeout, long memoryLimit, out bool partial)
     {
+        partial = false;
         try
         {
             _stdin.Write(request.Span);
@@ -79,7 +89,7 @@ internal sealed class ExpansionWorker : IDisposable
         catch (IOException)
         {
             // It was gone before the request reached it: not this request's doing.
-            return (default, new WorkerFailure(WorkerFailureKind.GoneBeforeRequest, DescribeExit(WaitForExitCode())));
+            return new WorkerFailure(WorkerFailureKind.GoneBeforeRequest, DescribeExit(WaitForExitCode()));
         }
 
         // The answer is read on this thread with a plain blocking read; a watchdog kills the worker
@@ -87,21 +97,30 @@ internal sealed class ExpansionWorker : IDisposable
         // waited for: with overcommit the kernel's OOM killer may pick any process, and a macro
         // filling memory would take the machine down first.
         var watchdog = new Watchdog(this, timeout, memoryLimit);
+        WorkerFailure? verdict = null;
+        var watching = true;
         bool answered;
-        ReadOnlyMemory<byte> response;
         try
         {
-            answered = _stdout.TryReadMessage(out response);
+            answered = _stdout.TryCopyMessage(response, StreamAbove, () =>
+            {
+                // The answer has begun: the macro is done, and a large answer is relayed as it comes.
+                verdict = watchdog.Stop();
+                watching = false;
+                return verdict is null;
+            }, out partial);
         }
         catch (IOException)
         {
             answered = false;
-            response = default;
         }
-        var verdict = watchdog.Stop();
-        if (answered) return (response, null);
-        return (default, verdict ?? Died());
+        if (watching) verdict = watchdog.Stop();
+        if (answered) return null;
+        return verdict ?? Died();
     }
+
+    // Responses longer than this are relayed in pieces instead of being held whole.
+    private const int StreamAbove = 1024 * 1024;
 
     /// <summary>Checks a running request against the limits and kills the worker when one is passed.</summary>
     private sealed class Watchdog

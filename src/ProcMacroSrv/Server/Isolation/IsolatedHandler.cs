@@ -30,19 +30,24 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
     public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
     {
         var variant = RequestLine.VariantName(request.Span);
-        var (answer, failure) = Exchange(request);
-        var worker = _worker!;
+        var failure = Exchange(request, response, out var partial);
         if (failure is null)
         {
             if (variant == "SetConfig" && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
-            response.Write(answer.Span);
             return;
         }
 
-        worker.Dispose();
+        _worker!.Dispose();
         _worker = null;
         WorkerRestarts++;
         var what = Describe(request.Span, variant);
+        if (partial)
+        {
+            // Killed from outside while sending a large answer: the part already sent cannot be
+            // taken back, so the client gets a line it cannot read rather than a wrong answer.
+            Console.Error.WriteLine($"proc-macro-srv: the expansion worker ended while sending the answer to {what} ({failure.Description}); the answer is cut short");
+            return;
+        }
         var message = failure.Kind switch
         {
             WorkerFailureKind.TimedOut => $"{what} timed out ({failure.Description}); the expansion worker was killed and restarted",
@@ -54,15 +59,15 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
     }
 
     // A worker that died while idle (OOM killer, kill -9) is replaced without blaming the request.
-    private (ReadOnlyMemory<byte> Answer, WorkerFailure? Failure) Exchange(ReadOnlyMemory<byte> request)
+    private WorkerFailure? Exchange(ReadOnlyMemory<byte> request, IBufferWriter<byte> response, out bool partial)
     {
         if (_worker is { HasExited: true }) Replace();
         _worker ??= StartWorker();
-        var result = _worker.Exchange(request, _timeout, _memoryLimit);
-        if (result.Failure?.Kind != WorkerFailureKind.GoneBeforeRequest) return result;
+        var failure = _worker.Exchange(request, response, _timeout, _memoryLimit, out partial);
+        if (failure?.Kind != WorkerFailureKind.GoneBeforeRequest) return failure;
         Replace();
         _worker = StartWorker();
-        return _worker.Exchange(request, _timeout, _memoryLimit);
+        return _worker.Exchange(request, response, _timeout, _memoryLimit, out partial);
     }
 
     private void Replace()
@@ -80,7 +85,7 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         if (_spanMode == SpanMode.RustAnalyzer)
         {
             var setConfig = JsonLegacyWriter.EncodeRequest(new SetConfigRequest(SpanMode.RustAnalyzer));
-            worker.Exchange(setConfig, _timeout, _memoryLimit);
+            worker.Exchange(setConfig, new ArrayBufferWriter<byte>(), _timeout, _memoryLimit, out _);
         }
         return worker;
     }
