@@ -21,22 +21,18 @@ namespace ProcMacroSrv.TokenModel;
 public sealed class TokenStream : IReadOnlyList<TokenTree>
 {
     /// <summary>The empty stream.</summary>
-    public static readonly TokenStream Empty = new(new Buffer(Array.Empty<TokenTree>(), 0), 0);
+    public static readonly TokenStream Empty = new(Array.Empty<TokenTree>(), 0);
 
     // Above this many trees, a stream joined onto another is linked rather than copied, so that
     // joining large streams stays O(1) whatever the order.
     private const int CopyLimit = 32;
 
-    // Either a Buffer (this stream is its first Count trees) or a Join. Replaced once (a join by
-    // its flattened buffer), never mutated, so a reader that loads it once sees a consistent value.
+    // Either a TokenTree[] (this stream is its first Count trees) or a Join. Replaced once (a join
+    // by its flattened array), never mutated, so a reader that loads it once sees a consistent value.
+    // The slots of an array after the longest stream made of it are null until an append claims
+    // them: the first appender to a given prefix swaps its first new tree into the null slot right
+    // after the prefix, and only then may write the rest.
     private object _repr;
-
-    /// <summary>Trees shared by the streams that are prefixes of it; <see cref="Filled"/> only grows.</summary>
-    private sealed class Buffer(TokenTree[] items, int filled)
-    {
-        public readonly TokenTree[] Items = items;
-        public int Filled = filled;
-    }
 
     private sealed class Join(TokenStream left, TokenStream right)
     {
@@ -44,9 +40,9 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
         public readonly TokenStream Right = right;
     }
 
-    private TokenStream(Buffer buffer, int count)
+    private TokenStream(TokenTree[] items, int count)
     {
-        _repr = buffer;
+        _repr = items;
         Count = count;
     }
 
@@ -71,7 +67,7 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
 
     /// <summary>A stream that takes ownership of <paramref name="trees"/>; the caller must not change it afterwards.</summary>
     public static TokenStream Adopt(TokenTree[] trees) =>
-        trees.Length == 0 ? Empty : new TokenStream(new Buffer(trees, trees.Length), trees.Length);
+        trees.Length == 0 ? Empty : new TokenStream(trees, trees.Length);
 
     /// <summary>A stream of one tree.</summary>
     public static TokenStream Single(TokenTree tree) => Adopt([tree]);
@@ -91,49 +87,50 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
                 ? new TokenStream(join.Left, right)
                 : new TokenStream(this, Fresh(trees));
         }
-        // An older version (its buffer already extended by another stream): a long one is
+        // An older version (its array already extended by another stream): a long one is
         // linked to, a short one copied.
         if (Count > CopyLimit * 8) return new TokenStream(this, Fresh(trees));
-        var buffer = (Buffer)_repr;
+        var old = (TokenTree[])_repr;
         var items = new TokenTree[Capacity(Count + trees.Length)];
-        buffer.Items.AsSpan(0, Count).CopyTo(items);
+        old.AsSpan(0, Count).CopyTo(items);
         trees.CopyTo(items.AsSpan(Count));
-        return new TokenStream(new Buffer(items, Count + trees.Length), Count + trees.Length);
+        return new TokenStream(items, Count + trees.Length);
     }
 
     /// <summary>
-    /// This stream followed by <paramref name="trees"/>, written after it in its own buffer when
-    /// this stream is the buffer's newest version (growing a buffer of at most
+    /// This stream followed by <paramref name="trees"/>, written after it in its own array when
+    /// this stream is the array's newest version (growing an array of at most
     /// <paramref name="growLimit"/> trees); null for a join or an older version.
     /// </summary>
     private TokenStream? TryExtendNewest(ReadOnlySpan<TokenTree> trees, int growLimit)
     {
-        if (_repr is not Buffer buffer) return null;
+        if (_repr is not TokenTree[] items) return null;
         var count = Count;
         var newCount = count + trees.Length;
-        if (newCount <= buffer.Items.Length)
+        if (newCount <= items.Length)
         {
             // Claim the slots after this prefix: only the first appender to a given prefix may
-            // write in place (the buffer's filled length then moves past this stream's count).
-            if (Interlocked.CompareExchange(ref buffer.Filled, newCount, count) != count) return null;
-            trees.CopyTo(buffer.Items.AsSpan(count));
-            return new TokenStream(buffer, newCount);
+            // write in place; every later one finds the slot taken.
+            if (Interlocked.CompareExchange(ref items[count], trees[0], null) is not null) return null;
+            trees[1..].CopyTo(items.AsSpan(count + 1));
+            return new TokenStream(items, newCount);
         }
-        if (Volatile.Read(ref buffer.Filled) != count || count > growLimit) return null;
-        var items = new TokenTree[Capacity(newCount)];
-        buffer.Items.AsSpan(0, count).CopyTo(items);
-        trees.CopyTo(items.AsSpan(count));
-        return new TokenStream(new Buffer(items, newCount), newCount);
+        // The array is too small: this stream is its newest version when nothing follows it.
+        if ((count < items.Length && Volatile.Read(ref items[count]) is not null) || count > growLimit) return null;
+        var grown = new TokenTree[Capacity(newCount)];
+        items.AsSpan(0, count).CopyTo(grown);
+        trees.CopyTo(grown.AsSpan(count));
+        return new TokenStream(grown, newCount);
     }
 
     // Room to grow: doubling, so that n single appends copy O(n) trees in all.
-    private static int Capacity(int count) => Math.Max(8, count <= 1 << 29 ? count * 2 : count);
+    private static int Capacity(int count) => Math.Max(4, count <= 1 << 29 ? count * 2 : count);
 
     private static TokenStream Fresh(ReadOnlySpan<TokenTree> trees)
     {
         var items = new TokenTree[Capacity(trees.Length)];
         trees.CopyTo(items);
-        return new TokenStream(new Buffer(items, trees.Length), trees.Length);
+        return new TokenStream(items, trees.Length);
     }
 
     /// <summary>This stream followed by <paramref name="other"/>: O(1) when <paramref name="other"/> is large, amortised O(its length) otherwise.</summary>
@@ -156,16 +153,16 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
     }
 
     /// <summary>The trees, flattened (computed once, then cached).</summary>
-    public ReadOnlySpan<TokenTree> AsSpan() => new(Flatten().Items, 0, Count);
+    public ReadOnlySpan<TokenTree> AsSpan() => new(Flatten(), 0, Count);
 
     /// <inheritdoc/>
     public TokenTree this[int index] =>
-        (uint)index < (uint)Count ? Flatten().Items[index] : throw new ArgumentOutOfRangeException(nameof(index));
+        (uint)index < (uint)Count ? Flatten()[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
-    private Buffer Flatten()
+    private TokenTree[] Flatten()
     {
         var repr = _repr;
-        if (repr is Buffer buffer) return buffer;
+        if (repr is TokenTree[] items) return items;
 
         var result = new TokenTree[Count];
         // Filled from the end. A chain of joins down the left with flat right sides is walked
@@ -178,10 +175,10 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
         {
             if (node._repr is Join join)
             {
-                if (join.Right._repr is Buffer right)
+                if (join.Right._repr is TokenTree[] right)
                 {
                     end -= join.Right.Count;
-                    right.Items.AsSpan(0, join.Right.Count).CopyTo(result.AsSpan(end));
+                    right.AsSpan(0, join.Right.Count).CopyTo(result.AsSpan(end));
                     node = join.Left;
                 }
                 else
@@ -191,20 +188,19 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
                 }
                 continue;
             }
-            var trees = (Buffer)node._repr;
+            var trees = (TokenTree[])node._repr;
             end -= node.Count;
-            trees.Items.AsSpan(0, node.Count).CopyTo(result.AsSpan(end));
+            trees.AsSpan(0, node.Count).CopyTo(result.AsSpan(end));
             if (pending is null || !pending.TryPop(out node!)) break;
         }
-        buffer = new Buffer(result, result.Length);
-        _repr = buffer;
-        return buffer;
+        _repr = result;
+        return result;
     }
 
     /// <summary>Enumerates the trees.</summary>
-    public ArraySegment<TokenTree>.Enumerator GetEnumerator() => new ArraySegment<TokenTree>(Flatten().Items, 0, Count).GetEnumerator();
+    public ArraySegment<TokenTree>.Enumerator GetEnumerator() => new ArraySegment<TokenTree>(Flatten(), 0, Count).GetEnumerator();
 
-    IEnumerator<TokenTree> IEnumerable<TokenTree>.GetEnumerator() => ((IEnumerable<TokenTree>)new ArraySegment<TokenTree>(Flatten().Items, 0, Count)).GetEnumerator();
+    IEnumerator<TokenTree> IEnumerable<TokenTree>.GetEnumerator() => ((IEnumerable<TokenTree>)new ArraySegment<TokenTree>(Flatten(), 0, Count)).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<TokenTree>)this).GetEnumerator();
 }

@@ -126,7 +126,7 @@ public class LineRelayTests
     }
 
     [Fact]
-    public void Short_lines_after_a_very_long_one_read_correctly_once_the_buffer_has_shrunk()
+    public void Short_lines_after_a_very_long_one_read_correctly()
     {
         var huge = "{\"x\":\"" + new string('h', 6 * 1024 * 1024) + "\"}";
         var small = Enumerable.Range(0, 200).Select(i => $"{{\"n\":{i}}}").ToList();
@@ -140,5 +140,37 @@ public class LineRelayTests
             Assert.Equal(expected, Encoding.UTF8.GetString(line.Span));
         }
         Assert.False(reader.TryReadMessage(out _));
+    }
+
+    [Fact]
+    public void A_string_longer_than_a_chunk_is_written_whole_in_a_chunked_line()
+    {
+        // One request for more room than a chunk holds (a 16 MB macro name echoed in an error).
+        var stream = new MemoryStream();
+        var writer = new JsonLineWriter(stream);
+        var response = ExpandMacroResponse.Err("proc-macro `" + new string('m', 300_000) + "` is missing");
+
+        JsonLegacyWriter.WriteResponse(writer.BeginLine(), response);
+        writer.EndLine();
+        JsonLegacyWriter.WriteResponse(writer.BeginLine(), new ApiVersionCheckResponse(6));
+        writer.EndLine();
+
+        stream.Position = 0;
+        var reader = new JsonLineReader(stream);
+        Assert.True(reader.TryReadMessage(out var first));
+        var decoded = Assert.IsType<ExpandMacroResponse>(JsonLegacyReader.ReadResponse(first.Span));
+        Assert.Equal(response.Error, decoded.Error);
+        Assert.True(reader.TryReadMessage(out var second));
+        Assert.Equal("{\"ApiVersionCheck\":6}", Encoding.UTF8.GetString(second.Span));
+    }
+
+    [Fact]
+    public void A_short_line_cut_off_by_the_end_of_the_stream_is_not_a_message_to_relay()
+    {
+        // A worker that died while writing: its last bytes have no newline.
+        var sink = new RecordingSink();
+        Assert.False(Reader("{\"ExpandMacro\":{\"Err\":\"").TryCopyMessage(sink, 1024, () => true, out var partial));
+        Assert.False(partial);
+        Assert.Empty(sink.Pieces);
     }
 }

@@ -112,7 +112,7 @@ public sealed class ProcMacroLibrary
 
         lock (ExpansionLock)
         {
-            using var environment = ProcessEnvironment.Apply(request.Environment, request.CurrentDirectory);
+            using var directory = ProcessEnvironment.Apply(request.Environment, request.CurrentDirectory);
             return ExpansionThread.Run(() => RunClient(entry, request));
         }
     }

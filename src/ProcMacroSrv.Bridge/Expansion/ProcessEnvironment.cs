@@ -3,60 +3,96 @@ using ProcMacroSrv.Bridge.Native;
 namespace ProcMacroSrv.Bridge.Expansion;
 
 /// <summary>
-/// Applies an expansion's environment variables and working directory, and restores both
-/// afterwards. Macros read the C environment (<c>getenv</c>), which .NET's
+/// Gives an expansion its environment variables and working directory: while it runs, the
+/// process has the server's own environment with the request's variables on top, in the
+/// request's directory. Macros read the C environment (<c>getenv</c>), which .NET's
 /// <see cref="System.Environment"/> does not update, so variables go through libc.
 /// </summary>
-internal sealed class ProcessEnvironment : IDisposable
+/// <remarks>
+/// What an expansion set is left in place when it ends and changed only where the next
+/// expansion differs: requests for one crate carry the same cargo variables every time, and
+/// each <c>setenv</c> scans the whole C environment. A variable the next request does not have
+/// gets back the server's own value (or is unset), and the server's own directory comes back
+/// after each expansion; so every expansion sees exactly what its request asks for, and the
+/// server's own requests resolve relative paths as before.
+/// Expansions are serialised by the caller, which is what makes this process-wide state safe.
+/// </remarks>
+internal static class ProcessEnvironment
 {
-    private readonly List<(string Name, string? Previous)> _saved = new();
-    private readonly HashSet<string> _savedNames = new(StringComparer.Ordinal);
-    private readonly string? _previousDirectory;
+    // The request variables in force, and the server's own value of each (null: unset).
+    private static readonly Dictionary<string, string> Applied = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string?> Own = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> Wanted = new(StringComparer.Ordinal);
+    private static readonly List<string> Stale = new();
+    private static string? _ownDirectory;
+    private static string? _appliedDirectory;
 
-    private ProcessEnvironment(IReadOnlyList<KeyValuePair<string, string>> variables, string? directory)
+    /// <summary>
+    /// Puts the process in the environment and directory of one expansion; disposing the result
+    /// gives the server its own directory back (relative paths in later requests are the
+    /// server's), while the variables stay until the next expansion changes them.
+    /// </summary>
+    public static DirectoryScope Apply(IReadOnlyList<KeyValuePair<string, string>> variables, string? directory)
     {
+        Wanted.Clear();
         foreach (var (name, value) in variables)
         {
             if (name.Length == 0 || name.Contains('=') || name.Contains('\0') || value.Contains('\0')) continue;
-            if (_savedNames.Add(name)) _saved.Add((name, LibC.ReadEnv(name)));
-            LibC.SetEnv(name, value, 1);
+            // A later duplicate wins, as when each was set in turn.
+            Wanted[name] = value;
         }
-        if (directory is not null)
+
+        Stale.Clear();
+        foreach (var name in Applied.Keys)
         {
-            var current = System.Environment.CurrentDirectory;
-            try
-            {
-                System.Environment.CurrentDirectory = directory;
-                _previousDirectory = current;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                // As rust-analyzer does: the macro still runs, in the unchanged directory.
-                Console.Error.WriteLine($"proc-macro-srv: cannot change the working directory to {directory}: {e.Message}");
-            }
+            if (!Wanted.ContainsKey(name)) Stale.Add(name);
         }
+        foreach (var name in Stale)
+        {
+            if (Own[name] is { } own) LibC.SetEnv(name, own, 1);
+            else LibC.UnsetEnv(name);
+            Applied.Remove(name);
+        }
+        foreach (var (name, value) in Wanted)
+        {
+            if (Applied.TryGetValue(name, out var current) && current == value) continue;
+            if (!Own.ContainsKey(name)) Own[name] = LibC.ReadEnv(name);
+            LibC.SetEnv(name, value, 1);
+            Applied[name] = value;
+        }
+
+        ChangeDirectory(directory);
+        return default;
     }
 
-    /// <summary>Applies the variables and directory until disposed.</summary>
-    public static ProcessEnvironment Apply(IReadOnlyList<KeyValuePair<string, string>> variables, string? directory) => new(variables, directory);
-
-    /// <inheritdoc/>
-    public void Dispose()
+    /// <summary>Restores the server's own working directory when disposed.</summary>
+    public readonly struct DirectoryScope : IDisposable
     {
-        foreach (var (name, previous) in _saved)
+        /// <inheritdoc/>
+        public void Dispose() => ChangeDirectory(null);
+    }
+
+    private static void ChangeDirectory(string? directory)
+    {
+        if (directory == _appliedDirectory) return;
+        _ownDirectory ??= System.Environment.CurrentDirectory;
+        var target = directory ?? _ownDirectory;
+        try
         {
-            if (previous is null) LibC.UnsetEnv(name);
-            else LibC.SetEnv(name, previous, 1);
+            System.Environment.CurrentDirectory = target;
+            _appliedDirectory = directory;
         }
-        if (_previousDirectory is not null)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            try
+            if (directory is not null)
             {
-                System.Environment.CurrentDirectory = _previousDirectory;
+                // As rust-analyzer does: the macro still runs, in the server's own directory.
+                Console.Error.WriteLine($"proc-macro-srv: cannot change the working directory to {directory}: {e.Message}");
+                ChangeDirectory(null);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            else
             {
-                Console.Error.WriteLine($"proc-macro-srv: cannot change the working directory back to {_previousDirectory}: {e.Message}");
+                Console.Error.WriteLine($"proc-macro-srv: cannot change the working directory back to {target}: {e.Message}");
             }
         }
     }

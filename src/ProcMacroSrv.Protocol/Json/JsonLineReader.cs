@@ -27,12 +27,8 @@ public sealed class JsonLineReader
     public JsonLineReader(Stream stream, int initialBufferSize = 64 * 1024)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
-        _initialSize = Math.Max(initialBufferSize, 16);
-        _buffer = new byte[_initialSize];
+        _buffer = new byte[Math.Max(initialBufferSize, 16)];
     }
-
-    private const int ShrinkAbove = 4 * 1024 * 1024;
-    private readonly int _initialSize;
 
     /// <summary>
     /// Reads the next message line, without its newline. The memory stays valid until the next
@@ -42,7 +38,7 @@ public sealed class JsonLineReader
     {
         while (true)
         {
-            if (TryTakeLine(out var line, out var ended))
+            if (TryTakeLine(out var line, out var ended, out _))
             {
                 if (ended) { message = default; return false; }
                 if (IsMessage(line.Span)) { message = line; return true; }
@@ -61,7 +57,7 @@ public sealed class JsonLineReader
     {
         while (true)
         {
-            if (TryTakeLine(out var line, out var ended))
+            if (TryTakeLine(out var line, out var ended, out _))
             {
                 if (ended) return ReadOnlyMemory<byte>.Empty;
                 if (IsMessage(line.Span)) return line;
@@ -76,7 +72,9 @@ public sealed class JsonLineReader
     /// A line of up to <paramref name="holdLimit"/> bytes is collected first and copied whole, so it
     /// reaches the sink completely or not at all; a longer one is passed on as it arrives, once
     /// <paramref name="startStreaming"/> agrees, so that relaying it costs no more memory than the
-    /// limit. Returns false at the end of the conversation, when <paramref name="startStreaming"/>
+    /// limit. Unlike <see cref="TryReadMessage"/>, a message must end with its newline: a line cut
+    /// off by the end of the stream is a peer that died while writing it. Returns false at the
+    /// end of the conversation, for a cut-off line, when <paramref name="startStreaming"/>
     /// refuses, or when the stream ends inside a line already passed on (<paramref name="partial"/>).
     /// </summary>
     public bool TryCopyMessage(IBufferWriter<byte> sink, int holdLimit, Func<bool> startStreaming, out bool partial)
@@ -84,10 +82,11 @@ public sealed class JsonLineReader
         partial = false;
         while (true)
         {
-            if (TryTakeLine(out var line, out var ended))
+            if (TryTakeLine(out var line, out var ended, out var terminated))
             {
                 if (ended) return false;
                 if (!IsMessage(line.Span)) continue;
+                if (!terminated) return false;
                 sink.Write(line.Span);
                 return true;
             }
@@ -155,9 +154,10 @@ public sealed class JsonLineReader
     private static bool IsMessage(ReadOnlySpan<byte> line) => line.Length > 0 && line[0] == (byte)'{';
 
     /// <summary>Takes a complete line from the buffer if there is one, or reports the end.</summary>
-    private bool TryTakeLine(out ReadOnlyMemory<byte> line, out bool ended)
+    private bool TryTakeLine(out ReadOnlyMemory<byte> line, out bool ended, out bool terminated)
     {
         ended = false;
+        terminated = true;
         var pending = _buffer.AsSpan(_start, _end - _start);
         var found = pending[_scanned..].IndexOf((byte)'\n');
         var newline = found < 0 ? -1 : _scanned + found;
@@ -176,6 +176,7 @@ public sealed class JsonLineReader
             _start = _end;
             _scanned = 0;
             ended = line.IsEmpty;
+            terminated = false;
             return true;
         }
         line = default;
@@ -193,13 +194,6 @@ public sealed class JsonLineReader
             _start = 0;
         }
         if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
-        else if (_buffer.Length > ShrinkAbove && _end < _initialSize / 2)
-        {
-            // A very long line grew the buffer; lines are short again: give the memory back.
-            var smaller = new byte[_initialSize];
-            _buffer.AsSpan(0, _end).CopyTo(smaller);
-            _buffer = smaller;
-        }
         return _buffer.AsMemory(_end);
     }
 

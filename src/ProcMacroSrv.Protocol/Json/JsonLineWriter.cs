@@ -39,9 +39,18 @@ public sealed class JsonLineWriter
             _count += count;
         }
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => _chunk.AsMemory(Room(sizeHint));
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            // Room first: it may replace the chunk.
+            var start = Room(sizeHint);
+            return _chunk.AsMemory(start);
+        }
 
-        public Span<byte> GetSpan(int sizeHint = 0) => _chunk.AsSpan(Room(sizeHint));
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            var start = Room(sizeHint);
+            return _chunk.AsSpan(start);
+        }
 
         private int Room(int sizeHint)
         {
