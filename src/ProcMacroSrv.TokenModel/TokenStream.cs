@@ -76,8 +76,7 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
     public TokenStream Append(ReadOnlySpan<TokenTree> trees)
     {
         if (trees.IsEmpty) return this;
-        // A new stream is usually extended again (a macro building its output): leave it room.
-        if (Count == 0) return Fresh(trees);
+        if (Count == 0) return Of(trees);
         if (TryExtendNewest(trees, growLimit: int.MaxValue) is { } extended) return extended;
         if (_repr is Join join)
         {
@@ -85,11 +84,11 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
             // to regrow; otherwise link the new trees, so that appending never copies a long stream.
             return join.Right.TryExtendNewest(trees, growLimit: CopyLimit * 8) is { } right
                 ? new TokenStream(join.Left, right)
-                : new TokenStream(this, Fresh(trees));
+                : new TokenStream(this, Of(trees));
         }
         // An older version (its array already extended by another stream): a long one is
         // linked to, a short one copied.
-        if (Count > CopyLimit * 8) return new TokenStream(this, Fresh(trees));
+        if (Count > CopyLimit * 8) return new TokenStream(this, Of(trees));
         var old = (TokenTree[])_repr;
         var items = new TokenTree[Capacity(Count + trees.Length)];
         old.AsSpan(0, Count).CopyTo(items);
@@ -124,14 +123,9 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
     }
 
     // Room to grow: doubling, so that n single appends copy O(n) trees in all.
+    // A new stream gets exactly its trees (most streams a macro makes are never extended: quote!
+    // sends a whole stream at once); the first append to it makes room.
     private static int Capacity(int count) => Math.Max(4, count <= 1 << 29 ? count * 2 : count);
-
-    private static TokenStream Fresh(ReadOnlySpan<TokenTree> trees)
-    {
-        var items = new TokenTree[Capacity(trees.Length)];
-        trees.CopyTo(items);
-        return new TokenStream(items, trees.Length);
-    }
 
     /// <summary>This stream followed by <paramref name="other"/>: O(1) when <paramref name="other"/> is large, amortised O(its length) otherwise.</summary>
     public TokenStream Concat(TokenStream other)
