@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.TokenModel;
 using ProcMacroSrv.TokenModel.Lexing;
+using ProcMacroSrv.TokenModel.Literals;
 using ProcMacroSrv.TokenModel.Printing;
 using ProcMacroSrv.TokenModel.Spans;
 
@@ -75,43 +75,8 @@ internal static class MacroRunner
     }
 
     /// <summary>Decodes the escapes of a Rust string literal body.</summary>
-    public static string Unescape(string body)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < body.Length; i++)
-        {
-            if (body[i] != '\\')
-            {
-                sb.Append(body[i]);
-                continue;
-            }
-            var c = body[++i];
-            switch (c)
-            {
-                case 'n': sb.Append('\n'); break;
-                case 't': sb.Append('\t'); break;
-                case 'r': sb.Append('\r'); break;
-                case '0': sb.Append('\0'); break;
-                case '\\': sb.Append('\\'); break;
-                case '\'': sb.Append('\''); break;
-                case '"': sb.Append('"'); break;
-                case 'x':
-                    sb.Append((char)int.Parse(body.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    i += 2;
-                    break;
-                case 'u':
-                    var close = body.IndexOf('}', i);
-                    sb.Append(char.ConvertFromUtf32(int.Parse(body.AsSpan(i + 2, close - i - 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
-                    i = close;
-                    break;
-                case '\n':
-                    while (i + 1 < body.Length && char.IsWhiteSpace(body[i + 1])) i++;
-                    break;
-                default: throw new FormatException($"unknown escape \\{c}");
-            }
-        }
-        return sb.ToString();
-    }
+    public static string Unescape(string body) =>
+        LiteralEscapes.StringValue(body) ?? throw new FormatException($"not a valid string literal body: {body}");
 }
 
 /// <summary>Reads <c>const NAME: T = value;</c> items out of an expansion.</summary>

@@ -72,7 +72,7 @@ public static class FixtureCrates
             arguments.AddRange(["-p", package]);
         }
 
-        var environment = new Dictionary<string, string>();
+        var environment = new Dictionary<string, string?>();
         if (toolchain == Toolchains.Nightly)
         {
             environment["RUSTFLAGS"] = "-Zallow-features=" + NightlyAllowedFeatures;

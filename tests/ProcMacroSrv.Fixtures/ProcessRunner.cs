@@ -4,7 +4,7 @@ using System.Text;
 namespace ProcMacroSrv.Fixtures;
 
 /// <summary>The outcome of one finished child process.</summary>
-internal sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
+public sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
 {
     public bool Succeeded => ExitCode == 0;
 
@@ -18,8 +18,12 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, string St
     }
 }
 
-/// <summary>Runs tools (cargo, rustc, rustup) and captures their output.</summary>
-internal static class ProcessRunner
+/// <summary>
+/// Runs a program the tests need (cargo, rustc, rustup, the built <c>proc-macro-srv</c>) with its
+/// streams captured and a time limit, in an environment cleared of what would redirect cargo or
+/// rustc.
+/// </summary>
+public static class ProcessRunner
 {
     /// <summary>Variables that would redirect or alter a cargo/rustc run; removed from child processes.</summary>
     private static readonly string[] s_inheritedVariablesToClear =
@@ -27,14 +31,22 @@ internal static class ProcessRunner
         "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTUP_TOOLCHAIN",
         "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC_BOOTSTRAP",
         "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR", "CARGO_BUILD_TARGET", "CARGO_BUILD_RUSTC",
-        "CARGO_MANIFEST_DIR", "CARGO_PRIMARY_PACKAGE",
+        "CARGO_MANIFEST_DIR", "CARGO_PRIMARY_PACKAGE", "CARGO",
     ];
 
+    /// <summary>
+    /// Runs <paramref name="fileName"/> to its end; <paramref name="environment"/> entries with a
+    /// null value are removed from the inherited environment. A process still running after
+    /// <paramref name="timeout"/> (default 30 minutes) is killed with its children, and the run
+    /// fails with what it printed.
+    /// </summary>
+    /// <exception cref="FixtureSetupException">The program cannot be started (not installed).</exception>
+    /// <exception cref="FixtureBuildException">The program did not finish in time.</exception>
     public static ProcessResult Run(
         string fileName,
         IEnumerable<string> arguments,
         string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
@@ -63,7 +75,8 @@ internal static class ProcessRunner
         {
             foreach (var (name, value) in environment)
             {
-                startInfo.Environment[name] = value;
+                if (value is null) startInfo.Environment.Remove(name);
+                else startInfo.Environment[name] = value;
             }
         }
 
@@ -86,7 +99,7 @@ internal static class ProcessRunner
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new FixtureBuildException($"`{commandLine}` did not finish within {limit}; it was killed.");
+            throw new FixtureBuildException($"`{commandLine}` did not finish within {limit}; it was killed.\n--- stdout ---\n{stdout.Result}\n--- stderr ---\n{stderr.Result}");
         }
 
         process.WaitForExit(); // also waits for the redirected streams to reach end of file

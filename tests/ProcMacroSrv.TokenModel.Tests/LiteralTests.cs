@@ -88,4 +88,24 @@ public class LiteralTests
     [InlineData(LiteralKind.Float, "1e", "expected at least one digit in exponent")]
     public void ValidatesLiteralBodies(LiteralKind kind, string symbol, string? error) =>
         Assert.Equal(error, LiteralEscapes.Validate(kind, symbol));
+
+    // The value Rust gives each string literal (what `"…"` evaluates to).
+    [Theory]
+    [InlineData(@"plain", "plain")]
+    [InlineData(@"a\nb\tc\rd\\e\'f\""g\0h", "a\nb\tc\rd\\e'f\"g\0h")]
+    [InlineData(@"\x41\x7f", "A\u007f")]
+    [InlineData(@"\u{e9}\u{1F980}", "é🦀")]
+    [InlineData("one \\\n    two", "one two")]
+    [InlineData("é🦀 kept as written", "é🦀 kept as written")]
+    public void StringValueDecodesEscapesAsRust(string symbol, string value) =>
+        Assert.Equal(value, LiteralEscapes.StringValue(symbol));
+
+    [Theory]
+    [InlineData(@"\q")]
+    [InlineData(@"\x80")]
+    [InlineData(@"\u{D800}")]
+    [InlineData("unescaped \" quote")]
+    [InlineData("bare \r CR")]
+    [InlineData(@"trailing \")]
+    public void StringValueRejectsWhatRustcRejects(string symbol) => Assert.Null(LiteralEscapes.StringValue(symbol));
 }

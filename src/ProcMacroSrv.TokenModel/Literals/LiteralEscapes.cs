@@ -133,6 +133,39 @@ public static class LiteralEscapes
         return errors.Count > 0 ? errors[0] : null;
     }
 
+    /// <summary>
+    /// The value of a string literal (<c>"…"</c>) given its symbol: escapes decoded and line
+    /// continuations removed as rustc's unescaper does (what nightly's <c>Literal::str_value</c>
+    /// returns); null when rustc would reject the symbol.
+    /// </summary>
+    public static string? StringValue(string symbol)
+    {
+        var body = symbol.AsSpan();
+        var value = new StringBuilder(body.Length);
+        for (var i = 0; i < body.Length;)
+        {
+            var c = CodePointAt(body, i, out var w);
+            if (c is '"' or '\r') return null;
+            if (c != '\\')
+            {
+                value.Append(body.Slice(i, w));
+                i += w;
+                continue;
+            }
+            i++;
+            if (i < body.Length && body[i] == '\n')
+            {
+                // A line continuation: the newline and the whitespace after it are dropped.
+                i++;
+                while (i < body.Length && body[i] is ' ' or '\t' or '\n' or '\r') i++;
+                continue;
+            }
+            if (UnescapeAfterBackslash(body, ref i, EscapeMode.Str, out var escaped) is not null) return null;
+            value.Append(char.ConvertFromUtf32(escaped));
+        }
+        return value.ToString();
+    }
+
     /// <summary>Reports every error rustc finds in a literal body, with rustc's messages.</summary>
     internal static void Check(ReadOnlySpan<char> body, EscapeMode mode, List<string> errors)
     {
@@ -255,6 +288,7 @@ public static class LiteralEscapes
             case '0':
                 return mode is EscapeMode.CStr ? NulInCStr : null;
             case '"' or 'n' or 'r' or 't' or '\\' or '\'':
+                value = c switch { 'n' => '\n', 'r' => '\r', 't' => '\t', _ => c };
                 return null;
             case 'x':
             {

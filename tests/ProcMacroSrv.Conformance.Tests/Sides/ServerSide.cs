@@ -1,9 +1,8 @@
-using System.Globalization;
-using System.Text;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.Cli;
 using ProcMacroSrv.Conformance.Tests.Inputs;
 using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Literals;
 
 namespace ProcMacroSrv.Conformance.Tests.Sides;
 
@@ -29,41 +28,6 @@ public static class ServerSide
     }
 
     /// <summary>The value of a string literal's symbol (its escapes decoded).</summary>
-    public static string Unescape(string symbol)
-    {
-        var sb = new StringBuilder(symbol.Length);
-        for (var i = 0; i < symbol.Length; i++)
-        {
-            if (symbol[i] != '\\')
-            {
-                sb.Append(symbol[i]);
-                continue;
-            }
-            var c = symbol[++i];
-            switch (c)
-            {
-                case 'n': sb.Append('\n'); break;
-                case 't': sb.Append('\t'); break;
-                case 'r': sb.Append('\r'); break;
-                case '0': sb.Append('\0'); break;
-                case '\\': sb.Append('\\'); break;
-                case '\'': sb.Append('\''); break;
-                case '"': sb.Append('"'); break;
-                case 'x':
-                    sb.Append((char)int.Parse(symbol.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    i += 2;
-                    break;
-                case 'u':
-                    var close = symbol.IndexOf('}', i);
-                    sb.Append(char.ConvertFromUtf32(int.Parse(symbol.AsSpan(i + 2, close - i - 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
-                    i = close;
-                    break;
-                case '\n':
-                    while (i + 1 < symbol.Length && symbol[i + 1] is ' ' or '\t' or '\n' or '\r') i++;
-                    break;
-                default: throw new FormatException($"unknown escape \\{c} in the probe's report");
-            }
-        }
-        return sb.ToString();
-    }
+    public static string Unescape(string symbol) =>
+        LiteralEscapes.StringValue(symbol) ?? throw new FormatException($"the probe's report is not a valid string literal: {symbol}");
 }
