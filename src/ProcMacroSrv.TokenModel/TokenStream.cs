@@ -8,15 +8,16 @@ namespace ProcMacroSrv.TokenModel;
 /// streams is O(1).
 /// </summary>
 /// <remarks>
-/// <para>A stream is a prefix of a growable buffer (a <see cref="TokenStream"/> of count n sees the
-/// buffer's first n trees), or a join of two streams that is flattened into a buffer when first
-/// read. Appending to a stream whose count is the buffer's filled length writes after it, in
-/// place, and returns a longer prefix of the same buffer: no existing stream can see those slots,
-/// so every stream stays immutable. Appending to an older prefix (one that has been appended to
-/// already) copies, as an immutable list must.</para>
+/// <para>A stream is a prefix of an array (a <see cref="TokenStream"/> of count n sees the
+/// array's first n trees), or a join of two streams that is flattened into an array when first
+/// read. Appending to a stream that nothing has been appended to yet writes after it, in place
+/// (the first appender claims the free slot right after the prefix), and returns a longer prefix
+/// of the same array: no existing stream can see those slots, so every stream stays immutable.
+/// Appending to an older version (one that has been appended to already) copies it, or links to
+/// it when it is long, as an immutable list must.</para>
 /// <para>This is how macros build streams: proc_macro2 and quote extend one stream again and
 /// again, each time giving up the previous version, so a stream of n trees built that way costs
-/// one buffer (doubling) instead of n nodes and n small arrays that a collector has to trace.</para>
+/// one array (doubling) instead of n nodes and n small arrays that a collector has to trace.</para>
 /// </remarks>
 public sealed class TokenStream : IReadOnlyList<TokenTree>
 {
