@@ -94,7 +94,7 @@ public sealed class JsonLineReader
             if (pending >= holdLimit && _buffer[_start] == (byte)'{')
             {
                 if (!startStreaming()) return false;
-                return Stream(sink, out partial);
+                return PassOnRestOfLine(sink, out partial);
             }
             if (pending >= holdLimit)
             {
@@ -107,7 +107,7 @@ public sealed class JsonLineReader
     }
 
     // Passes the pending part of the current line, then the rest as it is read, up to its newline.
-    private bool Stream(IBufferWriter<byte> sink, out bool partial)
+    private bool PassOnRestOfLine(IBufferWriter<byte> sink, out bool partial)
     {
         while (true)
         {
