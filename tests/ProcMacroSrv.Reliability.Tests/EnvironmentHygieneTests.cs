@@ -75,6 +75,26 @@ public sealed class EnvironmentHygieneTests
         ReliabilityLog.Record(Area, $"current_dir that does not exist ({isolation})", "the macro runs in the server's directory, as the reference does", keptServing: true);
     }
 
+    [Theory]
+    [InlineData(IsolationMode.Worker)]
+    [InlineData(IsolationMode.InProcessByArgument)]
+    public async Task A_variable_a_macro_sets_does_not_override_what_the_next_request_gives_it(IsolationMode isolation)
+    {
+        var hostile = Dylibs.Stable.PmHostile;
+        await using var server = TestServer.Start(new ServerSettings { Isolation = isolation, Environment = new Dictionary<string, string?> { [Probe] = null } });
+        await server.HandshakeAsync(SpanMode.RustAnalyzer);
+        KeyValuePair<string, string>[] request = [new(Probe, "from the request")];
+
+        Assert.StartsWith("\"from the request|", (await server.ExpandAsync(hostile, "read_env_and_cwd", Probe, env: request)).Text);
+        var set = await server.ExpandAsync(hostile, "set_env", $"{Probe} \"set_by_the_macro\"", env: request);
+        Assert.True(set.IsOk, set.Error);
+        var next = await server.ExpandAsync(hostile, "read_env_and_cwd", Probe, env: request);
+
+        // The request's value wins again, as in the reference (which re-applies every variable).
+        Assert.StartsWith("\"from the request|", next.Text);
+        ReliabilityLog.Record(Area, $"a macro sets a variable the next request also gives ({isolation})", "the next expansion sees the request's value", keptServing: true);
+    }
+
     [Fact]
     public async Task A_worker_restart_does_not_bring_back_an_expansions_environment()
     {

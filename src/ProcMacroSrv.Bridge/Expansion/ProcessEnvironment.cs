@@ -14,16 +14,25 @@ namespace ProcMacroSrv.Bridge.Expansion;
 /// each <c>setenv</c> scans the whole C environment. A variable the next request does not have
 /// gets back the server's own value (or is unset), and the server's own directory comes back
 /// after each expansion; so every expansion sees exactly what its request asks for, and the
-/// server's own requests resolve relative paths as before.
+/// server's own requests resolve relative paths as before. A macro that changes the environment
+/// itself (<c>std::env::set_var</c>) leaves the C environment's entries different from how
+/// <see cref="Apply"/> left them; then every request variable is set again, as the reference
+/// does each time. Variables a macro adds persist, as in the reference.
 /// Expansions are serialised by the caller, which is what makes this process-wide state safe.
 /// </remarks>
 internal static class ProcessEnvironment
 {
-    // The request variables in force, and the server's own value of each (null: unset).
-    private static readonly Dictionary<string, string> Applied = new(StringComparer.Ordinal);
+    // The request variables in force (a null value: in force but possibly changed since by a
+    // macro, so set again next time), and the server's own value of each (null: unset).
+    private static readonly Dictionary<string, string?> Applied = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string?> Own = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string> Wanted = new(StringComparer.Ordinal);
     private static readonly List<string> Stale = new();
+    // The C environment's entries as Apply left them: when a macro changes the environment
+    // (std::env::set_var), they differ, and every request variable is set again.
+    private static nint[] _entries = new nint[64];
+    private static nint[] _current = new nint[64];
+    private static int _entryCount = -1;
     private static string? _ownDirectory;
     private static string? _appliedDirectory;
 
@@ -40,6 +49,12 @@ internal static class ProcessEnvironment
             if (name.Length == 0 || name.Contains('=') || name.Contains('\0') || value.Contains('\0')) continue;
             // A later duplicate wins, as when each was set in turn.
             Wanted[name] = value;
+        }
+
+        if (ChangedSinceApplied())
+        {
+            // A macro changed the environment: what it did to our variables is unknown.
+            foreach (var name in Applied.Keys.ToArray()) Applied[name] = null;
         }
 
         Stale.Clear();
@@ -61,8 +76,15 @@ internal static class ProcessEnvironment
             Applied[name] = value;
         }
 
+        _entryCount = LibC.CopyEnvironEntries(ref _entries);
         ChangeDirectory(directory);
         return default;
+    }
+
+    private static bool ChangedSinceApplied()
+    {
+        var count = LibC.CopyEnvironEntries(ref _current);
+        return count < 0 || count != _entryCount || !_current.AsSpan(0, count).SequenceEqual(_entries.AsSpan(0, count));
     }
 
     /// <summary>Restores the server's own working directory when disposed.</summary>

@@ -48,6 +48,29 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "chdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int ChDir(string path);
 
+    // The address of `char **environ`, found once through the loader (RTLD_DEFAULT).
+    private static readonly nint EnvironAddress = DlSym(0, "environ");
+
+    /// <summary>
+    /// The entries of the C environment (`environ`: pointers to "NAME=value" strings, up to the
+    /// terminating null), copied into <paramref name="entries"/>, grown as needed; returns how many.
+    /// setenv, unsetenv and putenv all change this array, so comparing two copies tells whether
+    /// anyone changed the environment in between.
+    /// </summary>
+    public static int CopyEnvironEntries(ref nint[] entries)
+    {
+        if (EnvironAddress == 0) return -1;
+        var environ = *(nint**)EnvironAddress;
+        var count = 0;
+        if (environ is null) return 0;
+        for (; environ[count] != 0; count++)
+        {
+            if (count == entries.Length) Array.Resize(ref entries, Math.Max(64, entries.Length * 2));
+            entries[count] = environ[count];
+        }
+        return count;
+    }
+
     /// <summary>The C-level value of an environment variable (what a macro sees), or null.</summary>
     public static string? ReadEnv(string name) => Marshal.PtrToStringUTF8(GetEnv(name));
 }
