@@ -142,7 +142,11 @@ public sealed class SoakTests(ITestOutputHelper output)
         ReliabilityLog.Record(Area, $"{count:N0} expansions of serde Serialize/Deserialize, thiserror and clap derives on items of 1 to {MaxFields} fields, with PROC_MACRO_SRV_CHECK_HANDLES=1",
             $"all Ok, no handle left alive, one worker throughout; {memory}", keptServing: true, times: count);
         ReliabilityLog.Record(Area, "time per expansion in that soak (round trip through supervisor and worker)", timing, keptServing: true, times: count);
-        Assert.True(Math.Abs(growth) <= 0.10, $"the worker's RSS went from {rssAfterFirst >> 20} MiB to {rssAfterLast >> 20} MiB ({growth:P1}); {summary}");
+        // The collector sizes its heap as it goes, which moves a worker of about 25 MiB by a few
+        // MiB either way: a leak has to exceed both 10 % and 4 MiB (about 450 bytes per expansion
+        // over the 9,000 expansions compared) to be told from that.
+        var grownBytes = rssAfterLast - rssAfterFirst;
+        Assert.True(growth <= 0.10 || grownBytes <= 4L << 20, $"the worker's RSS went from {rssAfterFirst >> 20} MiB to {rssAfterLast >> 20} MiB ({growth:P1}); {summary}");
     }
 
     [Fact]
