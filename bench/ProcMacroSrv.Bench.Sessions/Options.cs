@@ -11,7 +11,7 @@ internal sealed class Options
           --server PATH        our published server (the NativeAOT build: DIR/proc-macro-srv)
           --reference PATH     the reference server (default: rustup stable's
                                <sysroot>/libexec/rust-analyzer-proc-macro-srv)
-          --quick              fewer rounds and spawns (about 1 minute instead of 3-4)
+          --quick              fewer rounds and spawns (about 1 minute instead of 3)
           --only TEXT          run only the cases whose name contains TEXT, or exactly the case
                                named with its size (`clap.Parser n=100`); repeatable; cold start
                                and the mixed session run only when named (cold, mixed)

@@ -87,5 +87,5 @@ internal sealed record Toolchain(string Name, string Program, IReadOnlyList<stri
 
     private static Toolchain Debian(string version) =>
         new($"debian-{version}", $"/opt/rustc-{version}/bin/rustc", [],
-            $"shared/tools/install-toolchains.sh (run as root; it unpacks Debian's rustc {version} into /opt/rustc-{version})");
+            $"scripts/install-deps.sh (run as root; it unpacks Debian's rustc {version} into /opt/rustc-{version})");
 }
