@@ -40,8 +40,7 @@ public static class TokenStreamParser
     public static TokenStreamParseResult Parse(string source, SpanFactory spanFactory, ParseOptions? options = null)
     {
         options ??= ParseOptions.Default;
-        var cooker = new Cooker(source, spanFactory, options, stripShebang: options.SkipShebang);
-        return cooker.BuildTrees();
+        return new Cooker(NormalizeSource(source), spanFactory, options).BuildTrees();
     }
 
     /// <summary>
@@ -53,12 +52,9 @@ public static class TokenStreamParser
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.StartsWith('\uFEFF')) text = text[1..];
-        return text.Contains("\r\n", StringComparison.Ordinal) ? text.Replace("\r\n", "\n", StringComparison.Ordinal) : text;
+        // Replace returns the same instance when there is nothing to replace.
+        return text.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
-
-    /// <summary>Lexes without shebang stripping; used by <c>Literal::from_str</c>.</summary>
-    internal static TokenStreamParseResult ParseWithoutShebang(string source, SpanFactory spanFactory, ParseOptions options) =>
-        new Cooker(source, spanFactory, options, stripShebang: false).BuildTrees();
 
     internal enum CookedKind : byte { Punct, Ident, Lifetime, Literal, DocComment, Open, Close, Eof }
 
@@ -114,13 +110,12 @@ public static class TokenStreamParser
         private int _tokenIndex;
         private int _tokenByte;
 
-        public Cooker(string src, SpanFactory span, ParseOptions options, bool stripShebang)
+        public Cooker(string src, SpanFactory span, ParseOptions options)
         {
-            src = NormalizeSource(src);
             _src = src;
             _span = span;
             _edition = options.Edition;
-            var start = stripShebang ? RawLexer.ShebangLength(src) : 0;
+            var start = options.SkipShebang ? RawLexer.ShebangLength(src) : 0;
             _lexer = new RawLexer(src, start);
         }
 

@@ -43,9 +43,12 @@ public static class LiteralParser
     /// <summary>Parses <paramref name="text"/>; the literal gets <paramref name="span"/> (rustc gives it the call site).</summary>
     public static LiteralParseResult Parse(string text, Span span = default, Edition edition = Edition.Edition2021)
     {
-        // Spans carry byte offsets here so that adjacency and coverage can be checked.
-        var lexed = TokenStreamParser.ParseWithoutShebang(text, static (s, e) => new Span(0, 0, (uint)s, (uint)e, 0),
-            new ParseOptions(edition));
+        // Spans carry byte offsets here so that adjacency and coverage can be checked. The lexer
+        // sees the normalized text (CRLF → LF, no byte order mark) but coverage is checked against
+        // the text as given, as rustc does: `"a\r\nb"` is "comment or whitespace around literal"
+        // there (fixtures/pm-probe, corpus strings/string-crlf).
+        var lexed = TokenStreamParser.Parse(text, static (s, e) => new Span(0, 0, (uint)s, (uint)e, 0),
+            new ParseOptions(edition, SkipShebang: false));
         if (lexed.Outcome != ParseOutcome.Value)
             return new LiteralParseResult(null, lexed.Diagnostics, lexed.Outcome, lexed.ErrorMessage, lexed.PanicMessage);
 
