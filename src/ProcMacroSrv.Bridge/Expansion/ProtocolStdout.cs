@@ -11,6 +11,9 @@ namespace ProcMacroSrv.Bridge.Expansion;
 /// </summary>
 public static class ProtocolStdout
 {
+    /// <summary>True once <see cref="Reserve"/> has pointed fd 1 at stderr for good.</summary>
+    internal static bool IsReserved { get; private set; }
+
     /// <summary>Returns a stream on the original stdout and points fd 1 at stderr from now on.</summary>
     public static Stream Reserve()
     {
@@ -18,6 +21,7 @@ public static class ProtocolStdout
         if (fd < 0) throw new IOException("cannot duplicate stdout for the protocol");
         LibC.FFlush(0);
         LibC.Dup2(2, 1);
+        IsReserved = true;
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
     }
 }

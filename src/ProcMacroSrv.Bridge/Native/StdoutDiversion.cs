@@ -12,9 +12,10 @@ internal readonly struct StdoutDiversion : IDisposable
 
     private StdoutDiversion(int saved) => _saved = saved;
 
-    /// <summary>Starts the diversion; dispose to restore fd 1.</summary>
+    /// <summary>Starts the diversion; dispose to restore fd 1. Nothing to do in a server, whose fd 1 is stderr already.</summary>
     public static StdoutDiversion ToStderr()
     {
+        if (Expansion.ProtocolStdout.IsReserved) return new StdoutDiversion(-1);
         LibC.FFlush(0);
         var saved = LibC.Dup(Stdout);
         if (saved >= 0) LibC.Dup2(Stderr, Stdout);
