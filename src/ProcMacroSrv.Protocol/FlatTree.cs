@@ -193,6 +193,4 @@ internal static class FlatTreeLayout
         _ => LiteralKind.CStrRaw,
     };
 
-    public static bool IsRawKind(LiteralKind kind) =>
-        kind is LiteralKind.StrRaw or LiteralKind.ByteStrRaw or LiteralKind.CStrRaw;
 }

@@ -124,7 +124,7 @@ internal sealed class FlatTreeReader
         // The kind is a u16 in a u32: low byte the kind, high byte the raw-string hash count.
         var kindValue = records[r + 2] & 0xFFFF;
         var kind = LiteralKindFromWire(kindValue & 0xFF);
-        var hashes = IsRawKind(kind) ? (byte)(kindValue >> 8) : (byte)0;
+        var hashes = kind.IsRaw() ? (byte)(kindValue >> 8) : (byte)0;
         Symbol? suffix = records[r + 3] == NoSuffix ? null : TextAt("literal", index, records[r + 3], "suffix text");
         return new TokenModel.Literal(kind, hashes, symbol, suffix, span);
     }

@@ -157,7 +157,7 @@ internal sealed class FlatTreeWriter
             // Text first, then suffix: the interning order of the reference.
             _literal[r + 1] = Intern(literal.Symbol.Text);
             var suffix = literal.Suffix is { } s ? Intern(s.Text) : NoSuffix;
-            var hashes = IsRawKind(literal.Kind) ? (uint)literal.Hashes : 0;
+            var hashes = literal.Kind.IsRaw() ? (uint)literal.Hashes : 0;
             _literal[r + 2] = LiteralKindToWire(literal.Kind) | hashes << 8;
             _literal[r + 3] = suffix;
             _literalEnd = r + 4;

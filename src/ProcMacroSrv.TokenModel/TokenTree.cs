@@ -81,6 +81,13 @@ public sealed class DocComment
     };
 }
 
+/// <summary>Questions about a <see cref="LiteralKind"/>.</summary>
+public static class LiteralKinds
+{
+    /// <summary>True for the raw string kinds, the ones whose literals carry a number of <c>#</c>.</summary>
+    public static bool IsRaw(this LiteralKind kind) => kind is LiteralKind.StrRaw or LiteralKind.ByteStrRaw or LiteralKind.CStrRaw;
+}
+
 /// <summary>A literal's kind, numbered as rustc's <c>LitKind</c> on the bridge.</summary>
 public enum LiteralKind : byte
 {
@@ -281,7 +288,4 @@ public sealed class Literal : TokenTree
     /// <inheritdoc/>
     public override TokenTree ToBridgeTree() => Spacing == Spacing.Alone ? this : new Literal(Kind, Hashes, Symbol, Suffix, Span);
 
-    /// <summary>True for the string kinds, after which the printer requests no space.</summary>
-    public bool IsStringKind => Kind is LiteralKind.Str or LiteralKind.StrRaw or LiteralKind.ByteStr
-        or LiteralKind.ByteStrRaw or LiteralKind.CStr or LiteralKind.CStrRaw;
 }

@@ -108,13 +108,6 @@ public sealed class BridgeAbi
     /// <summary>The method with this tag, or null.</summary>
     public BridgeMethod? MethodForTag(int tag) => (uint)tag < (uint)_byTag.Length ? _byTag[tag] : null;
 
-    /// <summary>The counter slot of a handle type.</summary>
-    public HandleSlot SlotOf(HandleType type)
-    {
-        foreach (var h in Handles) if (h.Type == type) return h;
-        throw new InvalidOperationException($"bridge ABI {Name} has no {type} handles");
-    }
-
     /// <summary>
     /// Everything on which this ABI and <paramref name="other"/> differ on the wire or in the
     /// client's layout, one line per difference (empty when they serve dylibs identically).

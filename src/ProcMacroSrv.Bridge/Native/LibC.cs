@@ -45,9 +45,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "fflush")]
     public static partial int FFlush(nint stream);
 
-    [LibraryImport(Lib, EntryPoint = "chdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int ChDir(string path);
-
     // The address of `char **environ`, found once through the loader (RTLD_DEFAULT).
     private static readonly nint EnvironAddress = DlSym(0, "environ");
 

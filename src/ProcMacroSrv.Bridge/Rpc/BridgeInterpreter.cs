@@ -217,6 +217,7 @@ internal sealed class BridgeInterpreter
     }
 
     private static readonly HandleType[] TreeHandleTypes = [HandleType.Group, HandleType.Punct, HandleType.Ident, HandleType.Literal];
+    private static readonly WireType[] TreeWireTypes = [.. TreeHandleTypes.Select(WireType.Owned)];
 
     private TokenTree ReadTree(ref RpcReader r)
     {
@@ -225,7 +226,7 @@ internal sealed class BridgeInterpreter
         {
             // 1.63: the variant tag, then a handle of that token type (by value).
             if (tag > 3) throw new BridgeRpcException($"invalid token tree tag {tag}");
-            return (TokenTree)DecodeHandle(WireType.Owned(TreeHandleTypes[tag]), r.ReadU32()).Ref!;
+            return (TokenTree)DecodeHandle(TreeWireTypes[tag], r.ReadU32()).Ref!;
         }
         switch (tag)
         {
@@ -269,7 +270,7 @@ internal sealed class BridgeInterpreter
     {
         var kind = r.ReadU8();
         if (kind > (byte)LiteralKind.Err) throw new BridgeRpcException($"invalid literal kind {kind}");
-        byte hashes = kind is (byte)LiteralKind.StrRaw or (byte)LiteralKind.ByteStrRaw or (byte)LiteralKind.CStrRaw ? r.ReadU8() : (byte)0;
+        byte hashes = ((LiteralKind)kind).IsRaw() ? r.ReadU8() : (byte)0;
         var symbol = r.ReadSymbol();
         Symbol? suffix = r.ReadU8() switch
         {
@@ -346,9 +347,6 @@ internal sealed class BridgeInterpreter
                 }
                 throw new BridgeRpcException($"cannot encode {type}");
             case WireKind.Range:
-                w.WriteUsize((ulong)value.Scalar);
-                w.WriteUsize((ulong)value.Scalar2);
-                return;
             case WireKind.LineColumn:
                 w.WriteUsize((ulong)value.Scalar);
                 w.WriteUsize((ulong)value.Scalar2);
@@ -407,7 +405,7 @@ internal sealed class BridgeInterpreter
     private void WriteLiteral(Literal l, RpcWriter w)
     {
         w.WriteU8((byte)l.Kind);
-        if (l.Kind is LiteralKind.StrRaw or LiteralKind.ByteStrRaw or LiteralKind.CStrRaw) w.WriteU8(l.Hashes);
+        if (l.Kind.IsRaw()) w.WriteU8(l.Hashes);
         w.WriteString(l.Symbol.Text);
         if (l.Suffix is { } suffix)
         {

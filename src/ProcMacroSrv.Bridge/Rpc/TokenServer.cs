@@ -206,7 +206,7 @@ internal sealed class TokenServer
             case BridgeOp.LiteralDebugKind:
             {
                 var literal = (Literal)a[0].Ref!;
-                var kind = literal.Kind is LiteralKind.StrRaw or LiteralKind.ByteStrRaw or LiteralKind.CStrRaw
+                var kind = literal.Kind.IsRaw()
                     ? $"{literal.Kind}({literal.Hashes})"
                     : literal.Kind.ToString();
                 return RpcValue.Of(kind);

@@ -99,15 +99,16 @@ public sealed class JsonLineReader
             if (pending >= holdLimit)
             {
                 // A long line that is not a message (junk on the channel): dropped as it comes.
-                DropLine();
+                PassOnRestOfLine(null, out _);
                 continue;
             }
             Fill(_stream.Read(Reserve().Span));
         }
     }
 
-    // Passes the pending part of the current line, then the rest as it is read, up to its newline.
-    private bool PassOnRestOfLine(IBufferWriter<byte> sink, out bool partial)
+    // Passes the pending part of the current line, then the rest as it is read, up to its
+    // newline, to the sink (or drops it without one); false when the stream ends first.
+    private bool PassOnRestOfLine(IBufferWriter<byte>? sink, out bool partial)
     {
         while (true)
         {
@@ -115,13 +116,13 @@ public sealed class JsonLineReader
             var newline = pending.IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                sink.Write(pending[..newline]);
+                sink?.Write(pending[..newline]);
                 _start += newline + 1;
                 _scanned = 0;
                 partial = false;
                 return true;
             }
-            sink.Write(pending);
+            sink?.Write(pending);
             _start = _end;
             _scanned = 0;
             if (_eof)
@@ -129,24 +130,6 @@ public sealed class JsonLineReader
                 partial = true;
                 return false;
             }
-            Fill(_stream.Read(Reserve().Span));
-        }
-    }
-
-    private void DropLine()
-    {
-        while (true)
-        {
-            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                _start += newline + 1;
-                _scanned = 0;
-                return;
-            }
-            _start = _end;
-            _scanned = 0;
-            if (_eof) return;
             Fill(_stream.Read(Reserve().Span));
         }
     }

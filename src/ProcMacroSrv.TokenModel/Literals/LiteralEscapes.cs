@@ -140,30 +140,8 @@ public static class LiteralEscapes
     /// </summary>
     public static string? StringValue(string symbol)
     {
-        var body = symbol.AsSpan();
-        var value = new StringBuilder(body.Length);
-        for (var i = 0; i < body.Length;)
-        {
-            var c = CodePointAt(body, i, out var w);
-            if (c is '"' or '\r') return null;
-            if (c != '\\')
-            {
-                value.Append(body.Slice(i, w));
-                i += w;
-                continue;
-            }
-            i++;
-            if (i < body.Length && body[i] == '\n')
-            {
-                // A line continuation: the newline and the whitespace after it are dropped.
-                i++;
-                while (i < body.Length && body[i] is ' ' or '\t' or '\n' or '\r') i++;
-                continue;
-            }
-            if (UnescapeAfterBackslash(body, ref i, EscapeMode.Str, out var escaped) is not null) return null;
-            value.Append(char.ConvertFromUtf32(escaped));
-        }
-        return value.ToString();
+        var value = new StringBuilder(symbol.Length);
+        return WalkEscaped(symbol, EscapeMode.Str, errors: null, value) ? value.ToString() : null;
     }
 
     /// <summary>Reports every error rustc finds in a literal body, with rustc's messages.</summary>
@@ -243,10 +221,16 @@ public static class LiteralEscapes
         _ => "non-ASCII character in raw byte string literal",
     };
 
-    private static void CheckEscaped(ReadOnlySpan<char> body, EscapeMode mode, List<string> errors)
+    private static void CheckEscaped(ReadOnlySpan<char> body, EscapeMode mode, List<string> errors) =>
+        WalkEscaped(body, mode, errors, value: null);
+
+    // Walks an escaped body as rustc's unescaper does: each error goes to `errors` (or, without
+    // a list, ends the walk with false), and with `value` the decoded text is appended to it.
+    private static bool WalkEscaped(ReadOnlySpan<char> body, EscapeMode mode, List<string>? errors, StringBuilder? value)
     {
         for (var i = 0; i < body.Length;)
         {
+            var start = i;
             var c = CodePointAt(body, i, out var w);
             i += w;
             string? error = null;
@@ -259,7 +243,12 @@ public static class LiteralEscapes
                     while (i < body.Length && body[i] is ' ' or '\t' or '\n' or '\r') i++;
                     continue;
                 case '\\':
-                    error = UnescapeAfterBackslash(body, ref i, mode, out _);
+                    error = UnescapeAfterBackslash(body, ref i, mode, out var escaped);
+                    if (error is null && value is not null)
+                    {
+                        if (escaped < 0x10000) value.Append((char)escaped);
+                        else value.Append(char.ConvertFromUtf32(escaped));
+                    }
                     break;
                 case '"':
                     error = EscapeOnlyChar(c, mode);
@@ -270,10 +259,14 @@ public static class LiteralEscapes
                 default:
                     if (mode == EscapeMode.ByteStr && c >= 0x80) error = NonAscii(mode);
                     else if (mode == EscapeMode.CStr && c == 0) error = NulInCStr;
+                    else value?.Append(body[start..i]);
                     break;
             }
-            if (error != null) errors.Add(error);
+            if (error is null) continue;
+            if (errors is null) return false;
+            errors.Add(error);
         }
+        return true;
     }
 
     /// <summary>Checks one escape after its backslash, advancing <paramref name="pos"/>; returns an error message or null.</summary>

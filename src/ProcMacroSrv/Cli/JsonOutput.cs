@@ -32,12 +32,7 @@ internal static class JsonOutput
         {
             w.WriteStartObject();
             w.WriteString("name", m.Name);
-            w.WriteString("kind", m.Kind switch
-            {
-                ProcMacroKind.CustomDerive => "derive",
-                ProcMacroKind.Attr => "attribute",
-                _ => "function-like",
-            });
+            w.WriteString("kind", ListCommand.KindName(m.Kind));
             w.WriteStartArray("helpers");
             foreach (var h in m.Helpers) w.WriteStringValue(h);
             w.WriteEndArray();

@@ -15,15 +15,18 @@ internal static class ListCommand
         return command;
     }
 
+    /// <summary>How the human commands name a kind of macro.</summary>
+    public static string KindName(ProcMacroKind kind) => kind switch
+    {
+        ProcMacroKind.CustomDerive => "derive",
+        ProcMacroKind.Attr => "attribute",
+        _ => "function-like",
+    };
+
     /// <summary>One line for a macro: <c>name kind [helpers: a, b]</c>.</summary>
     public static string Describe(ProcMacroDescriptor m)
     {
-        var kind = m.Kind switch
-        {
-            ProcMacroKind.CustomDerive => "derive",
-            ProcMacroKind.Attr => "attribute",
-            _ => "function-like",
-        };
+        var kind = KindName(m.Kind);
         return m.Helpers.Count == 0 ? $"{m.Name} {kind}" : $"{m.Name} {kind} (helpers: {string.Join(", ", m.Helpers)})";
     }
 

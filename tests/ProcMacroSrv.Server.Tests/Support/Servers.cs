@@ -31,9 +31,6 @@ internal static class Servers
     /// <summary>The toolchain whose reference server and dylibs a connection uses unless told otherwise.</summary>
     public static Toolchain DefaultToolchain => Toolchains.Stable;
 
-    /// <summary>The stable toolchain's sysroot, which rust-analyzer puts in <c>RUSTUP_TOOLCHAIN</c>.</summary>
-    public static string Sysroot => Toolchains.Stable.Sysroot;
-
     /// <summary>The fixture crates and the real Debian proc macros, built by rustup stable (the reference's ABI).</summary>
     public static FixtureDylibs Dylibs => FixtureCrates.Build(Toolchains.Stable);
 

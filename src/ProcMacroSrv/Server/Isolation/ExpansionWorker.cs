@@ -59,9 +59,6 @@ internal sealed class ExpansionWorker : IDisposable
         return new ExpansionWorker(Process.Start(start) ?? throw new InvalidOperationException("cannot start an expansion worker"));
     }
 
-    /// <summary>The worker's process id.</summary>
-    public int ProcessId => _process.Id;
-
     /// <summary>True once the worker process has ended (for example killed while idle).</summary>
     public bool HasExited => _process.HasExited;
 

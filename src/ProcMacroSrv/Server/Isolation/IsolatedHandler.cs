@@ -24,9 +24,6 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         _worker = ExpansionWorker.Start();
     }
 
-    /// <summary>Requests that ended with a dead or hung worker (and restarts).</summary>
-    public int WorkerRestarts { get; private set; }
-
     public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
     {
         var variant = RequestLine.VariantName(request.Span);
@@ -39,7 +36,6 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
 
         _worker!.Dispose();
         _worker = null;
-        WorkerRestarts++;
         var what = Describe(request.Span, variant);
         if (partial)
         {
@@ -75,7 +71,6 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         Console.Error.WriteLine("proc-macro-srv: the expansion worker ended while idle; starting a new one");
         _worker?.Dispose();
         _worker = null;
-        WorkerRestarts++;
     }
 
     private ExpansionWorker StartWorker()
