@@ -55,21 +55,21 @@ public sealed class BridgeAbi
         InputHasGlobals = inputHasGlobals;
         TreesByHandle = treesByHandle;
         TagWidth = groups.Count == 1 && groups[0].Group is null ? 1 : 2;
-        _byTag = new BridgeMethod?[TagWidth == 1 ? 256 : 65536];
         var all = new List<BridgeMethod>();
         var tags = new List<int>();
         for (var g = 0; g < groups.Count; g++)
         {
             for (var m = 0; m < groups[g].Methods.Count; m++)
             {
-                var tag = TagWidth == 1 ? m : (g << 8) | m;
-                _byTag[tag] = groups[g].Methods[m];
                 all.Add(groups[g].Methods[m]);
-                tags.Add(tag);
+                tags.Add(TagWidth == 1 ? m : (g << 8) | m);
             }
         }
         Methods = all;
         MethodTags = tags;
+        // Indexed by tag, as long as the highest tag (not the whole 65,536 of a two-byte tag).
+        _byTag = new BridgeMethod?[tags.Count == 0 ? 0 : tags.Max() + 1];
+        for (var i = 0; i < all.Count; i++) _byTag[tags[i]] = all[i];
     }
 
     /// <summary>Short id (A63, A85, A95).</summary>
