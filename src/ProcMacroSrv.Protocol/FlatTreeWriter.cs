@@ -1,4 +1,5 @@
 using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Printing;
 using static ProcMacroSrv.Protocol.FlatTreeLayout;
 
 namespace ProcMacroSrv.Protocol;
@@ -163,7 +164,7 @@ internal sealed class FlatTreeWriter
             _literalEnd = r + 4;
             return (uint)(r / 4);
         }
-        _literal[r + 1] = Intern(LegacyLiteralText.Format(literal));
+        _literal[r + 1] = Intern(TokenPrinter.LiteralToString(literal));
         _literalEnd = r + 2;
         return (uint)(r / 2);
     }

@@ -6,37 +6,17 @@ namespace ProcMacroSrv.Protocol;
 
 /// <summary>
 /// Literals as whole source text, the form API versions below 5 put on the wire (section 3.10):
-/// writing prints the literal; reading classifies the text back into kind, symbol and suffix.
+/// writing is <see cref="TokenModel.Printing.TokenPrinter.LiteralToString"/>; reading classifies
+/// the text back into kind, symbol and suffix (here).
 /// </summary>
 /// <remarks>
-/// SEAM: the classifier here is deliberately small: it understands exactly what
-/// <see cref="Format"/> produces (well-formed literals as a lexer would print them) and nothing
-/// more. Once TokenModel has its lexer, callers can pass a parser built on it to
+/// SEAM: the classifier here is deliberately small: it understands exactly what the printer
+/// produces (well-formed literals as a lexer would print them) and nothing more. Once TokenModel has its lexer, callers can pass a parser built on it to
 /// <see cref="FlatTree.ToTokenStream"/> instead. Only clients of servers older than version 5
 /// ever need this path.
 /// </remarks>
 internal static class LegacyLiteralText
 {
-    /// <summary>The literal as written in source, as section 5.10 prints it.</summary>
-    public static string Format(Literal literal)
-    {
-        var symbol = literal.Symbol.Text;
-        var suffix = literal.Suffix?.Text ?? string.Empty;
-        var hashes = new string('#', literal.Hashes);
-        return literal.Kind switch
-        {
-            LiteralKind.Byte => $"b'{symbol}'{suffix}",
-            LiteralKind.Char => $"'{symbol}'{suffix}",
-            LiteralKind.Str => $"\"{symbol}\"{suffix}",
-            LiteralKind.ByteStr => $"b\"{symbol}\"{suffix}",
-            LiteralKind.CStr => $"c\"{symbol}\"{suffix}",
-            LiteralKind.StrRaw => $"r{hashes}\"{symbol}\"{hashes}{suffix}",
-            LiteralKind.ByteStrRaw => $"br{hashes}\"{symbol}\"{hashes}{suffix}",
-            LiteralKind.CStrRaw => $"cr{hashes}\"{symbol}\"{hashes}{suffix}",
-            _ => symbol + suffix,
-        };
-    }
-
     /// <summary>Classifies whole literal text; null when it is not one well-formed literal. The span is left default for the caller to set.</summary>
     public static Literal? Parse(string text)
     {
