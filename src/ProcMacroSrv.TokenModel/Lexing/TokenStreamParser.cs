@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using ProcMacroSrv.TokenModel.Literals;
 
 namespace ProcMacroSrv.TokenModel.Lexing;
@@ -390,10 +391,9 @@ public static class TokenStreamParser
                         break;
                     case RawKind.Lifetime:
                     {
-                        var name = RustIdentifier.NormalizeNfc(_src.Substring(start + 1, end - start - 1));
                         if (raw.StartsWithNumber) Report("lifetimes cannot start with a number", start, end);
                         cooked.Kind = CookedKind.Lifetime;
-                        cooked.Name = Symbol.Intern(name);
+                        cooked.Name = NfcSymbol(start + 1, end);
                         break;
                     }
                     case RawKind.RawLifetime:
@@ -429,8 +429,13 @@ public static class TokenStreamParser
             cooked.Char = ch;
         }
 
-        private Symbol NfcSymbol(int start, int end) =>
-            Symbol.Intern(RustIdentifier.NormalizeNfc(_src.Substring(start, end - start)));
+        // An identifier's symbol in NFC. ASCII text is in NFC already and is interned from the
+        // source without a string of its own (from_str runs on every such RPC).
+        private Symbol NfcSymbol(int start, int end)
+        {
+            var text = _src.AsSpan(start, end - start);
+            return Ascii.IsValid(text) ? Symbol.Intern(text) : Symbol.Intern(RustIdentifier.NormalizeNfc(text.ToString()));
+        }
 
         private void MakeIdent(ref Cooked cooked, int start, int end)
         {
