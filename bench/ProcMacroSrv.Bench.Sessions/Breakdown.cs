@@ -7,7 +7,6 @@ using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Inspection;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
-using ProcMacroSrv.TokenModel.Spans;
 
 namespace ProcMacroSrv.Bench.Sessions;
 
@@ -56,8 +55,7 @@ internal static class Breakdown
                     t[2] = Stopwatch.GetTimestamp();
                     var library = cache.Get(parsed.Lib);
                     t[3] = Stopwatch.GetTimestamp();
-                    var g = input.Globals;
-                    var result = library.Expand(new ExpansionRequest(parsed.MacroName, input.Body, new LocatedSpanSemantics(g.DefSite, g.CallSite, g.MixedSite))
+                    var result = library.Expand(new ExpansionRequest(parsed.MacroName, input.Body, input.Spans())
                     {
                         Attributes = input.Attributes,
                         Environment = parsed.Env,

@@ -1,4 +1,5 @@
 using ProcMacroSrv.TokenModel;
+using ProcMacroSrv.TokenModel.Spans;
 
 namespace ProcMacroSrv.Protocol;
 
@@ -44,6 +45,11 @@ public sealed class ExpansionInput
 
     /// <summary>The resolved global spans.</summary>
     public GlobalSpans Globals { get; }
+
+    /// <summary>What the spans of this request mean to a macro: opaque ids in Id mode, located spans otherwise.</summary>
+    public SpanSemantics Spans() => SpanMode == SpanMode.Id
+        ? new OpaqueSpanSemantics(Globals.DefSite, Globals.CallSite, Globals.MixedSite)
+        : new LocatedSpanSemantics(Globals.DefSite, Globals.CallSite, Globals.MixedSite);
 
     /// <summary>
     /// Decodes a request in the given span mode, in the reference's order: span table, global

@@ -2,7 +2,6 @@ using ProcMacroSrv.Bridge.Abi;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.Inspection;
 using ProcMacroSrv.Protocol;
-using ProcMacroSrv.TokenModel.Spans;
 using BridgeKind = ProcMacroSrv.Bridge.Expansion.ProcMacroKind;
 using WireKind = ProcMacroSrv.Protocol.ProcMacroKind;
 using ProtocolMacro = ProcMacroSrv.Protocol.ProcMacroDescriptor;
@@ -60,14 +59,10 @@ internal sealed class ExpansionService : IDisposable
         var input = ExpansionInput.Decode(request, SpanMode);
         if (!TryLoad(request.Lib, out var library, out var error)) return input.EncodeError("failed to load macro: " + error);
 
-        var globals = input.Globals;
-        SpanSemantics spans = input.SpanMode == SpanMode.Id
-            ? new OpaqueSpanSemantics(globals.DefSite, globals.CallSite, globals.MixedSite)
-            : new LocatedSpanSemantics(globals.DefSite, globals.CallSite, globals.MixedSite);
         ExpansionResult result;
         try
         {
-            result = library.Expand(new ExpansionRequest(request.MacroName, input.Body, spans)
+            result = library.Expand(new ExpansionRequest(request.MacroName, input.Body, input.Spans())
             {
                 Attributes = input.Attributes,
                 Environment = request.Env,
