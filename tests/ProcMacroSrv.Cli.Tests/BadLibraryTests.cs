@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.Cli.Tests;
 
@@ -26,7 +27,7 @@ public sealed class BadLibraryTests
     [MemberData(nameof(Cases))]
     public void IsReportedWithExitCodeTwo(string file, string command)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
         var (path, problem) = Make(file, dir);
         var result = Cli.Run(Arguments(command, path), null).ShouldExit(2);
         Assert.Equal("", result.Stdout);
@@ -40,7 +41,7 @@ public sealed class BadLibraryTests
     [InlineData(true, "`.rustc` section")] // with a bogus .rustc section and a registrar-like symbol
     public void ACSharedLibraryIsNeverLoaded(bool dressedAsRust, string problem)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
         var marker = dir.File("constructor-ran");
         var library = BuildCLibrary(dir, marker, dressedAsRust);
 

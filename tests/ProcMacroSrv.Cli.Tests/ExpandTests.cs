@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProcMacroSrv.Fixtures;
 using static ProcMacroSrv.Cli.Tests.RustText;
 
 namespace ProcMacroSrv.Cli.Tests;
@@ -23,7 +24,7 @@ public sealed class ExpandTests
     [Fact]
     public void InputFileIsReadRelativeToTheWorkingDirectory()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
         const string text = "let mut log = String::new();\nlog.push_str(&log.len().to_string());\n";
         File.WriteAllText(dir.File("input.rs"), text);
         var result = Cli.Run(["expand", Dylibs.PmBasics(), "do_thrice", "--input-file", "input.rs"], dir.Path).ShouldExit(0);
@@ -36,7 +37,7 @@ public sealed class ExpandTests
     {
         // span_file!() → (Span::call_site().file(), local_file(), source_text()).
         var pmModern = Dylibs.Crate("stable", "pm-modern");
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
         File.WriteAllText(dir.File("call.rs"), "a b c\n");
         var fromFile = Cli.Run(["expand", pmModern, "span_file", "--input-file", "call.rs"], dir.Path).ShouldExit(0);
         Assert.Equal([dir.File("call.rs"), dir.File("call.rs"), "a b c\n"], StringLiterals(fromFile.Stdout));
@@ -124,8 +125,8 @@ public sealed class ExpandTests
     [Fact]
     public void CwdIsTheMacrosWorkingDirectory()
     {
-        using var dir = new TempDirectory();
-        using var elsewhere = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
+        using var elsewhere = new TempDirectory("pms-cli-");
         Directory.CreateDirectory(dir.File("sub"));
 
         var given = Cli.Run(["expand", CwdProbe.Dylib, CwdProbe.Macro, "--input", "", "--cwd", elsewhere.Path], dir.Path).ShouldExit(0);
@@ -140,7 +141,7 @@ public sealed class ExpandTests
     [Fact]
     public void CwdThatIsNotADirectoryIsRefused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
         File.WriteAllText(dir.File("file.txt"), "not a directory");
         foreach (var cwd in new[] { dir.File("missing"), dir.File("file.txt") })
         {
@@ -252,7 +253,7 @@ public sealed class ExpandTests
     [Fact]
     public void AnInputFileThatCannotBeReadExitsWithTwo()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("pms-cli-");
         foreach (var path in new[] { dir.File("missing.rs"), dir.Path })
         {
             var result = Cli.Run("expand", Dylibs.PmBasics(), "do_thrice", "--input-file", path).ShouldExit(2);

@@ -6,6 +6,7 @@ namespace ProcMacroSrv.Fixtures;
 /// <summary>The outcome of one finished child process.</summary>
 public sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
 {
+    /// <summary>Whether the process exited with code 0.</summary>
     public bool Succeeded => ExitCode == 0;
 
     /// <summary>The last <paramref name="maxLines"/> lines of stderr, for exception messages.</summary>
@@ -36,7 +37,8 @@ public static class ProcessRunner
 
     /// <summary>
     /// Runs <paramref name="fileName"/> to its end; <paramref name="environment"/> entries with a
-    /// null value are removed from the inherited environment. A process still running after
+    /// null value are removed from the inherited environment. <paramref name="standardInput"/> (UTF-8)
+    /// is written to the process, then its stdin is closed. A process still running after
     /// <paramref name="timeout"/> (default 30 minutes) is killed with its children, and the run
     /// fails with what it printed.
     /// </summary>
@@ -47,7 +49,8 @@ public static class ProcessRunner
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -91,9 +94,20 @@ public static class ProcessRunner
             throw new FixtureSetupException($"Cannot start `{commandLine}`: {e.Message}. {FixtureSetupException.InstallHint}", e);
         }
 
-        process.StandardInput.Close();
+        // Reading starts first, so a process that writes while its input is being written cannot block.
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // As bytes: the stream writer's encoding must not add a byte-order mark.
+            if (standardInput is not null) process.StandardInput.BaseStream.Write(Encoding.UTF8.GetBytes(standardInput));
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // It exited without reading all its input (e.g. a command-line error): its outcome says so.
+        }
+
         var limit = timeout ?? TimeSpan.FromMinutes(30);
         if (!process.WaitForExit(limit))
         {

@@ -1,3 +1,4 @@
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Reliability.Tests.Support;
 
@@ -20,8 +21,8 @@ public sealed class EnvironmentHygieneTests
     [InlineData(IsolationMode.InProcessByArgument, SpanMode.RustAnalyzer)]
     public async Task Env_and_working_directory_of_one_expansion_are_not_seen_by_the_next(IsolationMode isolation, SpanMode mode)
     {
-        using var home = new TempDirectory("home");
-        using var elsewhere = new TempDirectory("elsewhere");
+        using var home = new TempDirectory("pms-reliability-home-");
+        using var elsewhere = new TempDirectory("pms-reliability-elsewhere-");
         var hostile = Dylibs.Stable.PmHostile;
         var basics = Dylibs.Stable.PmBasics;
         await using var server = TestServer.Start(new ServerSettings
@@ -98,8 +99,8 @@ public sealed class EnvironmentHygieneTests
     [Fact]
     public async Task A_worker_restart_does_not_bring_back_an_expansions_environment()
     {
-        using var home = new TempDirectory("home");
-        using var elsewhere = new TempDirectory("elsewhere");
+        using var home = new TempDirectory("pms-reliability-home-");
+        using var elsewhere = new TempDirectory("pms-reliability-elsewhere-");
         await using var server = TestServer.Start(new ServerSettings { WorkingDirectory = home.Path, Environment = new Dictionary<string, string?> { [Probe] = null } });
         await server.HandshakeAsync(SpanMode.RustAnalyzer);
 

@@ -465,7 +465,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Elf_reader_only_throws_DylibInspectionException()
     {
-        using var directory = new TempDirectory("elf-fuzz");
+        using var directory = new TempDirectory("pms-reliability-elf-fuzz-");
         using var elf = new MutableElf(Dylibs.Stable.PmHostile, directory.File("fuzzed.so"));
         Fuzzer.Run("DylibInspector.Inspect (mutated copies of a real proc-macro .so: header, section table, names, .dynsym/.dynstr, .rustc, truncation)",
             random => elf.NextMutation(random),

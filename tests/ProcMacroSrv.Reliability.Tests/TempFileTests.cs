@@ -1,3 +1,4 @@
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Reliability.Tests.Support;
 
@@ -53,7 +54,7 @@ public sealed class TempFileTests
     [InlineData(IsolationMode.InProcessByArgument)]
     public async Task A_dylib_rebuilt_in_place_is_reloaded_and_the_copies_are_removed_when_the_server_exits(IsolationMode isolation)
     {
-        using var target = new TempDirectory("rebuild");
+        using var target = new TempDirectory("pms-reliability-rebuild-");
         var path = target.File("libreloaded.so");
         var basics = Dylibs.Stable.PmBasics;
         var hostile = Dylibs.Stable.PmHostile;
@@ -107,7 +108,7 @@ public sealed class TempFileTests
     [InlineData("hang")]
     public async Task A_worker_that_crashed_or_was_killed_leaves_no_temp_files(string macro)
     {
-        using var target = new TempDirectory("rebuild");
+        using var target = new TempDirectory("pms-reliability-rebuild-");
         var path = target.File("libreloaded.so");
         File.Copy(Dylibs.Stable.PmHostile, path);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-10));

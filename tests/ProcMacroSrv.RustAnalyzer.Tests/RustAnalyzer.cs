@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.RustAnalyzer.Tests;
@@ -30,14 +29,9 @@ internal static class RustAnalyzer
         + InstallDirectory + " (with a wrapper that finds rustc 1.96's libraries), makes rustc 1.96's sysroot "
         + "library sources resolvable offline, and installs the Debian crates fixtures/ra-derives needs.";
 
-    /// <summary>Variables that would redirect or alter cargo/rustc or make rust-analyzer log to stderr.</summary>
-    private static readonly string[] s_variablesToClear =
-    [
-        "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "RUSTUP_TOOLCHAIN", "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC_BOOTSTRAP", "CARGO_BUILD_TARGET_DIR",
-        "CARGO_BUILD_TARGET", "CARGO_BUILD_RUSTC", "CARGO_MANIFEST_DIR", "CARGO_PRIMARY_PACKAGE",
-        "RA_LOG", "RUST_LOG", "RUST_SRC_PATH",
-    ];
+    /// <summary>Variables that would make rust-analyzer log to stderr or look elsewhere for the std sources
+    /// (ProcessRunner already clears those that would redirect cargo or rustc).</summary>
+    private static readonly string[] s_variablesToClear = ["RA_LOG", "RUST_LOG", "RUST_SRC_PATH"];
 
     private static readonly Lazy<string> s_executable = new(FindExecutable);
 
@@ -56,56 +50,25 @@ internal static class RustAnalyzer
         arguments.Add(workspace);
 
         var toolchainBin = Path.Combine(Toolchains.Debian196.DebianDirectory!, "bin");
-        var startInfo = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = workspace,
-        };
-        arguments.ForEach(startInfo.ArgumentList.Add);
-        foreach (var name in s_variablesToClear)
-        {
-            startInfo.Environment.Remove(name);
-        }
-
         var path = Environment.GetEnvironmentVariable("PATH");
-        startInfo.Environment["PATH"] = string.IsNullOrEmpty(path) ? toolchainBin : toolchainBin + Path.PathSeparator + path;
-        startInfo.Environment["CARGO_NET_OFFLINE"] = "true";
-        startInfo.Environment["CARGO_TARGET_DIR"] = targetDirectory;
-        startInfo.Environment["CARGO_TERM_COLOR"] = "never";
+        var environment = s_variablesToClear.ToDictionary(name => name, _ => (string?)null);
+        environment["PATH"] = string.IsNullOrEmpty(path) ? toolchainBin : toolchainBin + Path.PathSeparator + path;
+        environment["CARGO_TARGET_DIR"] = targetDirectory;
 
         var commandLine = $"PATH={toolchainBin}:$PATH CARGO_NET_OFFLINE=true CARGO_TARGET_DIR={targetDirectory} "
-            + string.Join(' ', startInfo.ArgumentList.Prepend(Executable));
+            + string.Join(' ', arguments.Prepend(Executable));
         var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(startInfo)
-            ?? throw new InvalidOperationException($"Cannot start `{commandLine}`.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new TimeoutException(
-                $"{label}: `{commandLine}` did not finish within {Timeout}; it was killed.\n{Tail(stderr.Result)}");
-        }
-
-        process.WaitForExit(); // the redirected streams reach end of file
+        var result = ProcessRunner.Run(Executable, arguments, workspace, environment, Timeout);
         stopwatch.Stop();
-        var output = stdout.Result + "\n" + stderr.Result;
-        var stats = AnalysisStats.ParseLast(output);
-        if (process.ExitCode != 0 || stats is null)
+        var stats = AnalysisStats.ParseLast(result.StandardOutput + "\n" + result.StandardError);
+        if (result.ExitCode != 0 || stats is null)
         {
             throw new InvalidOperationException(
-                $"{label}: `{commandLine}` exited with {process.ExitCode}"
-                + (stats is null ? " without an `exprs: ...` line" : "") + $".\n{Tail(stderr.Result)}");
+                $"{label}: `{commandLine}` exited with {result.ExitCode}"
+                + (stats is null ? " without an `exprs: ...` line" : "") + $".\n{Tail(result.StandardError)}");
         }
 
-        var rows = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.Contains(",type,", StringComparison.Ordinal) || line.Contains(",mismatch,", StringComparison.Ordinal))
             .Select(line => line.Replace(workspace + Path.DirectorySeparatorChar, "", StringComparison.Ordinal))
             .ToList();
@@ -120,20 +83,12 @@ internal static class RustAnalyzer
             throw new FixtureSetupException($"rust-analyzer 1.96 is not installed: {executable} does not exist. {InstallHint}");
         }
 
-        var startInfo = new ProcessStartInfo(executable, "--version")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(startInfo)!;
-        var version = process.StandardOutput.ReadToEnd().Trim();
-        var error = process.StandardError.ReadToEnd().Trim();
-        process.WaitForExit();
-        if (process.ExitCode != 0 || !version.StartsWith("rust-analyzer 1.96", StringComparison.Ordinal))
+        var result = ProcessRunner.Run(executable, ["--version"]);
+        var version = result.StandardOutput.Trim();
+        if (result.ExitCode != 0 || !version.StartsWith("rust-analyzer 1.96", StringComparison.Ordinal))
         {
             throw new FixtureSetupException(
-                $"`{executable} --version` printed `{version}` (exit code {process.ExitCode}; {error}), "
+                $"`{executable} --version` printed `{version}` (exit code {result.ExitCode}; {result.StandardError.Trim()}), "
                 + $"expected rust-analyzer 1.96. {InstallHint}");
         }
 

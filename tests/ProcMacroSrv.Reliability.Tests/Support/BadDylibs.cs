@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.Reliability.Tests.Support;
 
@@ -11,7 +12,7 @@ namespace ProcMacroSrv.Reliability.Tests.Support;
 /// </summary>
 public sealed class BadDylibs : IDisposable
 {
-    private readonly TempDirectory _directory = new("bad-dylibs");
+    private readonly TempDirectory _directory = new("pms-reliability-bad-dylibs-");
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
 
     public BadDylibs()

@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using ProcMacroSrv.Client;
+using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.Server.Tests.Support;
 
@@ -25,33 +24,12 @@ internal static class ProcessRun
         var options = Servers.RustAnalyzerOptions();
         foreach (var argument in arguments) options.Arguments.Add(argument);
         var info = ProcMacroServerProcess.CreateStartInfo(Servers.PathOf(kind), options);
-        info.RedirectStandardError = true;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null) info.Environment.Remove(name);
-            else info.Environment[name] = value;
-        }
-        var commandLine = string.Join(' ', new[] { info.FileName }.Concat(info.ArgumentList));
-        using var process = Process.Start(info) ?? throw new ServerFailureException($"could not start {commandLine}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            process.StandardInput.BaseStream.Write(Encoding.UTF8.GetBytes(stdin));
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // It exited without reading its input (a command-line error): that is what is being tested.
-        }
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new ServerFailureException($"`{commandLine}` did not exit within {limit}; it was killed.\nstderr:\n{stderr.Result}");
-        }
-        process.WaitForExit();
-        return new ProcessOutcome(commandLine, process.ExitCode, stdout.Result, stderr.Result);
+        // The whole environment rust-analyzer would give (ProcessRunner would otherwise drop
+        // RUSTUP_TOOLCHAIN and other inherited variables), then the test's changes.
+        var variables = info.Environment.ToDictionary(entry => entry.Key, entry => entry.Value);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) variables[name] = value;
+        var result = ProcessRunner.Run(info.FileName, info.ArgumentList, workingDirectory: null, variables,
+            timeout ?? TimeSpan.FromSeconds(60), stdin);
+        return new ProcessOutcome(result.CommandLine, result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }
