@@ -30,7 +30,7 @@ public class BridgeBenchmarks
         _abi = BridgeAbiCatalog.BuiltIn.Single(a => a.Name == "A95");
         _store = new HandleStore(_ => _next++);
         var g = Corpus.Globals;
-        var server = new TokenServer(new LocatedSpanSemantics(g.DefSite, g.CallSite, g.MixedSite), new Dictionary<string, string>());
+        var server = new TokenServer(new LocatedSpanSemantics(g.DefSite, g.CallSite, g.MixedSite));
         _interpreter = new BridgeInterpreter(_abi, _store, server);
         _leaves = TokenStream.Of(Corpus.Leaves(Corpus.Lex(Corpus.Source)).Take(10_000));
 

@@ -20,8 +20,9 @@ internal sealed class Options
           --with-in-process    also measure our server with PROC_MACRO_SRV_IN_PROCESS=1
           --ours-env K=V       set an environment variable for our server (repeatable), e.g.
                                DOTNET_GCgen0size=0x4000000 to try a GC setting
-          --variant NAME:K=V[,K=V]  also measure our server under NAME with these variables, in
-                               the same alternating rounds (repeatable; for trying settings)
+          --variant NAME[@PATH]:K=V[,K=V]  also measure our server (or the build at PATH) under
+                               NAME with these variables, in the same alternating rounds
+                               (repeatable; for trying settings or comparing two builds)
           --ours-only          measure only our server (for profiling; no comparison, no report)
           --breakdown          in-process phase breakdown of each case (JIT build of the libraries)
           --report FILE        the Markdown file to update (default: BENCHMARKS.md at the repo root)
@@ -37,7 +38,7 @@ internal sealed class Options
     public int? Rounds { get; private set; }
     public bool WithInProcess { get; private set; }
     public Dictionary<string, string> OursEnvironment { get; } = new(StringComparer.Ordinal);
-    public List<(string Name, Dictionary<string, string> Environment)> Variants { get; } = [];
+    public List<(string Name, string? Path, Dictionary<string, string> Environment)> Variants { get; } = [];
     public bool OursOnly { get; private set; }
     public bool Breakdown { get; private set; }
     public string? Report { get; private set; }
@@ -77,15 +78,17 @@ internal sealed class Options
                 {
                     var spec = Value();
                     var colon = spec.IndexOf(':');
-                    if (colon <= 0) throw new ArgumentException($"--variant wants NAME:K=V[,K=V], not `{spec}`");
+                    if (colon <= 0) throw new ArgumentException($"--variant wants NAME[@PATH]:K=V[,K=V], not `{spec}`");
                     var env = new Dictionary<string, string>(StringComparer.Ordinal);
                     foreach (var kv in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
                     {
                         var at = kv.IndexOf('=');
-                        if (at <= 0) throw new ArgumentException($"--variant wants NAME:K=V[,K=V], not `{spec}`");
+                        if (at <= 0) throw new ArgumentException($"--variant wants NAME[@PATH]:K=V[,K=V], not `{spec}`");
                         env[kv[..at]] = kv[(at + 1)..];
                     }
-                    o.Variants.Add((spec[..colon], env));
+                    var name = spec[..colon];
+                    var at2 = name.IndexOf('@');
+                    o.Variants.Add(at2 < 0 ? (name, null, env) : (name[..at2], Path.GetFullPath(name[(at2 + 1)..]), env));
                     break;
                 }
                 case "--ours-env":

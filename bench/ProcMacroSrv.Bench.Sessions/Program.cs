@@ -35,8 +35,8 @@ if (!options.OursOnly)
 }
 if (options.WithInProcess)
     contenders.Add(new Contender("ours-inproc", options.Server!, new Dictionary<string, string>(options.OursEnvironment) { ["PROC_MACRO_SRV_IN_PROCESS"] = "1" }));
-foreach (var (name, env) in options.Variants)
-    contenders.Add(new Contender(name, options.Server!, env));
+foreach (var (name, path, env) in options.Variants)
+    contenders.Add(new Contender(name, path ?? options.Server!, env));
 
 var run = new RunResult
 {

@@ -121,7 +121,7 @@ public sealed class ProcMacroLibrary
     {
         var counters = new HandleCounters(HandleCounters.Locate(entry.ClientWord0, Abi), Abi);
         var store = new HandleStore(counters.Next);
-        var server = new TokenServer(request.Spans, EmptyEnvironment, PrintOptions.ForRustc(Info.RustcVersion.Major, Info.RustcVersion.Minor));
+        var server = new TokenServer(request.Spans, PrintOptions.ForRustc(Info.RustcVersion.Major, Info.RustcVersion.Minor));
         var interpreter = new BridgeInterpreter(Abi, store, server);
 
         var input = new RpcWriter();
@@ -145,6 +145,4 @@ public sealed class ProcMacroLibrary
             LeakedHandles = store.LiveOwned,
         };
     }
-
-    private static readonly IReadOnlyDictionary<string, string> EmptyEnvironment = new Dictionary<string, string>();
 }

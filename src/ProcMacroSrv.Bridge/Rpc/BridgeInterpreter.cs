@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ProcMacroSrv.Bridge.Abi;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.TokenModel;
@@ -15,14 +16,16 @@ internal sealed class BridgeInterpreter
     private static readonly int HandleTypeCount = Enum.GetValues<HandleType>().Length;
 
     private readonly BridgeAbi _abi;
+    private readonly RpcValue[] _args = new RpcValue[8];
     private readonly HandleStore _store;
     private readonly TokenServer _server;
-    private readonly RpcValue[] _args = new RpcValue[8];
     // Whether each handle type is interned, resolved once instead of searching the ABI's slots per handle.
     private readonly bool[] _interned = new bool[HandleTypeCount];
     private readonly TreeCache _trees = new();
     private TokenTree[] _treeScratch = new TokenTree[64];
     private int _treeScratchUsed;
+    private TokenStream[] _streamScratch = new TokenStream[8];
+    private int _streamScratchUsed;
     private readonly MethodPlan?[] _plans;
 
     public BridgeInterpreter(BridgeAbi abi, HandleStore store, TokenServer server)
@@ -69,6 +72,7 @@ internal sealed class BridgeInterpreter
     {
         Calls++;
         reply.Clear();
+        var args = _args.AsSpan();
         var argCount = 0;
         try
         {
@@ -81,19 +85,19 @@ internal sealed class BridgeInterpreter
             argCount = ps.Length;
             if (_abi.ReversedArguments)
             {
-                for (var i = ps.Length - 1; i >= 0; i--) _args[i] = Decode(ps[i], ref r);
+                for (var i = ps.Length - 1; i >= 0; i--) args[i] = Decode(ps[i], ref r);
             }
             else
             {
-                for (var i = 0; i < ps.Length; i++) _args[i] = Decode(ps[i], ref r);
+                for (var i = 0; i < ps.Length; i++) args[i] = Decode(ps[i], ref r);
             }
             if (r.Remaining != 0) throw new BridgeRpcException($"{method.Name}: {r.Remaining} unread bytes in the request");
 
-            var result = _server.Invoke(method.Op, _args.AsSpan(0, ps.Length));
+            var result = _server.Invoke(method.Op, args[..ps.Length]);
             // `&mut self` methods leave the new value in their argument; keep it under the same handle.
             foreach (var i in plan.MutableArguments)
             {
-                _store.Replace(ps[i].Handle, (uint)_args[i].Scalar, _args[i].Ref!);
+                _store.Replace(ps[i].Handle, (uint)args[i].Scalar, args[i].Ref!);
             }
             reply.WriteU8(0);
             // An operation that fails where this ABI's signature has no Result (e.g. A85's
@@ -124,9 +128,11 @@ internal sealed class BridgeInterpreter
         finally
         {
             // Decoded arguments hold streams and trees: drop them, but only the slots used.
-            _args.AsSpan(0, argCount).Clear();
+            args[..argCount].Clear();
             _treeScratch.AsSpan(0, _treeScratchUsed).Clear();
             _treeScratchUsed = 0;
+            _streamScratch.AsSpan(0, _streamScratchUsed).Clear();
+            _streamScratchUsed = 0;
         }
     }
 
@@ -166,15 +172,20 @@ internal sealed class BridgeInterpreter
                     // into the stream it builds (see TokenServer's ts_concat_trees).
                     if ((ulong)_treeScratch.Length < count) _treeScratch = new TokenTree[Math.Max((int)count, _treeScratch.Length * 2)];
                     var trees = _treeScratch;
-                    for (var i = 0; i < (int)count; i++) trees[i] = ReadTree(ref r);
+                    // Stored without the covariant array store's type check (TokenTree is not sealed).
+                    ref var slot = ref MemoryMarshal.GetArrayDataReference(trees);
+                    for (var i = 0; i < (int)count; i++) Unsafe.Add(ref slot, i) = ReadTree(ref r);
                     _treeScratchUsed = (int)count;
                     return new RpcValue { Ref = trees, Scalar = (long)count, Present = true };
                 }
                 if (item is { Kind: WireKind.Handle, Handle: HandleType.TokenStream })
                 {
-                    var streams = new TokenStream[count];
-                    for (var i = 0; i < streams.Length; i++) streams[i] = (TokenStream)DecodeHandle(item, r.ReadU32()).Ref!;
-                    return RpcValue.Of(streams);
+                    // Into a scratch array too (Scalar of them): ts_concat_streams joins them.
+                    if ((ulong)_streamScratch.Length < count) _streamScratch = new TokenStream[Math.Max((int)count, _streamScratch.Length * 2)];
+                    var streams = _streamScratch;
+                    for (var i = 0; i < (int)count; i++) streams[i] = (TokenStream)DecodeHandle(item, r.ReadU32()).Ref!;
+                    _streamScratchUsed = (int)count;
+                    return new RpcValue { Ref = streams, Scalar = (long)count, Present = true };
                 }
                 var items = new RpcValue[count];
                 for (var i = 0; i < items.Length; i++) items[i] = Decode(item, ref r);
@@ -259,7 +270,7 @@ internal sealed class BridgeInterpreter
                 var raw = r.ReadBool();
                 var span = r.ReadU32();
                 return _trees.FindIdent(name, raw, span)
-                    ?? _trees.Add(new Ident(RpcReader.ToSymbol(name), raw, _store.SpanOf(span)), span);
+                    ?? _trees.Add(new Ident(SymbolCache.Intern(name), raw, _store.SpanOf(span)), span);
             }
             case 3: return ReadLiteral(ref r);
             default: throw new BridgeRpcException($"invalid token tree tag {tag}");
@@ -271,10 +282,10 @@ internal sealed class BridgeInterpreter
         var kind = r.ReadU8();
         if (kind > (byte)LiteralKind.Err) throw new BridgeRpcException($"invalid literal kind {kind}");
         byte hashes = ((LiteralKind)kind).IsRaw() ? r.ReadU8() : (byte)0;
-        var symbol = r.ReadSymbol();
+        var symbol = SymbolCache.Intern(r.ReadUtf8());
         Symbol? suffix = r.ReadU8() switch
         {
-            0 => r.ReadSymbol(),
+            0 => SymbolCache.Intern(r.ReadUtf8()),
             1 => null,
             var t => throw new BridgeRpcException($"invalid Option tag {t}"),
         };

@@ -80,9 +80,6 @@ internal ref struct RpcReader
     /// <summary>The bytes of a string (usize length + UTF-8), not yet checked to be UTF-8.</summary>
     public ReadOnlySpan<byte> ReadUtf8() => Take(ReadLength());
 
-    /// <summary>A string interned as a symbol, without an intermediate <see cref="string"/> when the symbol is known.</summary>
-    public Symbol ReadSymbol() => ToSymbol(ReadUtf8());
-
     /// <summary>Interns UTF-8 text; throws as <see cref="ReadString"/> does when it is not UTF-8.</summary>
     public static Symbol ToSymbol(ReadOnlySpan<byte> utf8)
     {

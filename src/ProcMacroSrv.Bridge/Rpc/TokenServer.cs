@@ -15,12 +15,9 @@ namespace ProcMacroSrv.Bridge.Rpc;
 /// </summary>
 internal sealed class TokenServer
 {
-    private readonly IReadOnlyDictionary<string, string> _injectedEnv;
-
-    public TokenServer(SpanSemantics spans, IReadOnlyDictionary<string, string> injectedEnv, PrintOptions? printOptions = null)
+    public TokenServer(SpanSemantics spans, PrintOptions? printOptions = null)
     {
         Spans = spans;
-        _injectedEnv = injectedEnv;
         PrintOptions = printOptions ?? PrintOptions.Default;
     }
 
@@ -42,7 +39,9 @@ internal sealed class TokenServer
             case BridgeOp.FreeFunctionsDrop:
                 return RpcValue.Of(0);
             case BridgeOp.InjectedEnvVar:
-                return _injectedEnv.TryGetValue(a[0].String, out var injected) ? RpcValue.Of(injected) : RpcValue.None;
+                // The request's environment is the process's own during an expansion (see
+                // ProcessEnvironment): nothing is injected beside it.
+                return RpcValue.None;
             case BridgeOp.TrackEnvVar:
                 TrackedEnvVars.Add((a[0].String, a[1].Present ? a[1].String : null));
                 return RpcValue.Of(0);
@@ -84,8 +83,9 @@ internal sealed class TokenServer
             }
             case BridgeOp.TsConcatStreams:
             {
+                // The streams arrive in the interpreter's scratch array (Scalar of them).
                 var result = a[0].Present ? a[0].Stream : TokenStream.Empty;
-                foreach (var s in (TokenStream[])a[1].Ref!) result = result.Concat(s);
+                foreach (var s in new ReadOnlySpan<TokenStream>((TokenStream[])a[1].Ref!, 0, (int)a[1].Scalar)) result = result.Concat(s);
                 return RpcValue.Of(result);
             }
             case BridgeOp.TsIntoTrees:

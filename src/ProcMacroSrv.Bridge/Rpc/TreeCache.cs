@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using ProcMacroSrv.TokenModel;
 
@@ -49,7 +48,7 @@ internal sealed class TreeCache
     /// <summary>The cached ident for these wire values, or null (then <see cref="Add(Ident, uint)"/> the new one).</summary>
     public Ident? FindIdent(ReadOnlySpan<byte> name, bool raw, uint span)
     {
-        var slot = _identSlot = (int)(Mix(span, HashName(name) ^ (raw ? 1u : 0u)) & (Slots - 1));
+        var slot = _identSlot = (int)(Mix(span, SymbolCache.HashName(name) ^ (raw ? 1u : 0u)) & (Slots - 1));
         // Only ASCII names ever match: comparing bytes with chars is exact for them.
         return _idents[slot] is { } ident && _identSpans[slot] == span && ident.IsRaw == raw && Ascii.Equals(name, ident.Name.Text)
             ? ident
@@ -68,26 +67,5 @@ internal sealed class TreeCache
     {
         var h = ((ulong)span << 32 | key) * 0x9E37_79B9_7F4A_7C15UL;
         return (uint)(h >> 40);
-    }
-
-    // The length and up to the first and last eight bytes: enough to tell identifiers apart
-    // (`__field12` from `__field13`), and a collision only costs a miss.
-    private static uint HashName(ReadOnlySpan<byte> name)
-    {
-        ulong h = (ulong)name.Length;
-        if (name.Length >= 8)
-        {
-            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(name)) * 0xC2B2_AE3D_27D4_EB4FUL;
-            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(name[^8..])) * 0xC2B2_AE3D_27D4_EB4FUL;
-        }
-        else if (name.Length >= 4)
-        {
-            h = (h ^ BinaryPrimitives.ReadUInt32LittleEndian(name) ^ (ulong)BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]) << 32) * 0xC2B2_AE3D_27D4_EB4FUL;
-        }
-        else if (name.Length > 0)
-        {
-            h = (h ^ name[0] ^ (ulong)name[name.Length / 2] << 8 ^ (ulong)name[^1] << 16) * 0xC2B2_AE3D_27D4_EB4FUL;
-        }
-        return (uint)(h >> 32);
     }
 }
