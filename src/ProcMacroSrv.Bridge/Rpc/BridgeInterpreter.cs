@@ -21,7 +21,7 @@ internal sealed class BridgeInterpreter
     private readonly TokenServer _server;
     // Whether each handle type is interned, resolved once instead of searching the ABI's slots per handle.
     private readonly bool[] _interned = new bool[HandleTypeCount];
-    private readonly TreeCache _trees = new();
+    private readonly TreeCache _trees = TreeCache.ForNewExpansion();
     private TokenTree[] _treeScratch = new TokenTree[64];
     private int _treeScratchUsed;
     private TokenStream[] _streamScratch = new TokenStream[8];
