@@ -27,14 +27,14 @@ internal static class Abi63
 
         BridgeMethod[] freeFunctions =
         [
-            M(BridgeOp.FreeFunctionsDrop, "FreeFunctions::drop", Unit, Owned(HandleType.FreeFunctions)),
+            M(BridgeOp.Drop, "FreeFunctions::drop", Unit, Owned(HandleType.FreeFunctions)),
             M(BridgeOp.TrackEnvVar, "FreeFunctions::track_env_var", Unit, Str, Option(Str)),
             M(BridgeOp.TrackPath, "FreeFunctions::track_path", Unit, Str),
         ];
         BridgeMethod[] tokenStream =
         [
-            M(BridgeOp.TsDrop, "TokenStream::drop", Unit, ts),
-            M(BridgeOp.TsClone, "TokenStream::clone", ts, tsRef),
+            M(BridgeOp.Drop, "TokenStream::drop", Unit, ts),
+            M(BridgeOp.Clone, "TokenStream::clone", ts, tsRef),
             M(BridgeOp.TsIsEmpty, "TokenStream::is_empty", Bool, tsRef),
             M(BridgeOp.TsExpandExpr, "TokenStream::expand_expr", Result(ts, Unit), tsRef),
             M(BridgeOp.TsFromStr, "TokenStream::from_str", ts, Str),
@@ -46,8 +46,8 @@ internal static class Abi63
         ];
         BridgeMethod[] groupMethods =
         [
-            M(BridgeOp.HandleDrop, "Group::drop", Unit, group),
-            M(BridgeOp.HandleClone, "Group::clone", group, groupRef),
+            M(BridgeOp.Drop, "Group::drop", Unit, group),
+            M(BridgeOp.Clone, "Group::clone", group, groupRef),
             M(BridgeOp.GroupNew, "Group::new", group, Delimiter, Option(ts)),
             M(BridgeOp.GroupDelimiter, "Group::delimiter", Delimiter, groupRef),
             M(BridgeOp.GroupStream, "Group::stream", ts, groupRef),
@@ -72,8 +72,8 @@ internal static class Abi63
         ];
         BridgeMethod[] literalMethods =
         [
-            M(BridgeOp.HandleDrop, "Literal::drop", Unit, literal),
-            M(BridgeOp.HandleClone, "Literal::clone", literal, literalRef),
+            M(BridgeOp.Drop, "Literal::drop", Unit, literal),
+            M(BridgeOp.Clone, "Literal::clone", literal, literalRef),
             M(BridgeOp.LiteralFromStr, "Literal::from_str", Result(literal, Unit), Str),
             M(BridgeOp.LiteralToString, "Literal::to_string", Str, literalRef),
             M(BridgeOp.LiteralDebugKind, "Literal::debug_kind", Str, literalRef),
@@ -93,24 +93,24 @@ internal static class Abi63
         ];
         BridgeMethod[] sourceFile =
         [
-            M(BridgeOp.SourceFileDrop, "SourceFile::drop", Unit, file),
-            M(BridgeOp.SourceFileClone, "SourceFile::clone", file, fileRef),
+            M(BridgeOp.Drop, "SourceFile::drop", Unit, file),
+            M(BridgeOp.Clone, "SourceFile::clone", file, fileRef),
             M(BridgeOp.SourceFileEq, "SourceFile::eq", Bool, fileRef, fileRef),
             M(BridgeOp.SourceFilePath, "SourceFile::path", Str, fileRef),
             M(BridgeOp.SourceFileIsReal, "SourceFile::is_real", Bool, fileRef),
         ];
         BridgeMethod[] multiSpanMethods =
         [
-            M(BridgeOp.HandleDrop, "MultiSpan::drop", Unit, multiSpan),
+            M(BridgeOp.Drop, "MultiSpan::drop", Unit, multiSpan),
             M(BridgeOp.MultiSpanNew, "MultiSpan::new", multiSpan),
             M(BridgeOp.MultiSpanPush, "MultiSpan::push", Unit, Mutable(HandleType.MultiSpan), span),
         ];
         BridgeMethod[] diagnosticMethods =
         [
-            M(BridgeOp.HandleDrop, "Diagnostic::drop", Unit, diagnostic),
+            M(BridgeOp.Drop, "Diagnostic::drop", Unit, diagnostic),
             M(BridgeOp.DiagnosticNew, "Diagnostic::new", diagnostic, Level, Str, multiSpan),
             M(BridgeOp.DiagnosticSub, "Diagnostic::sub", Unit, Mutable(HandleType.Diagnostic), Level, Str, multiSpan),
-            M(BridgeOp.DiagnosticEmit, "Diagnostic::emit", Unit, diagnostic),
+            M(BridgeOp.EmitDiagnostic, "Diagnostic::emit", Unit, diagnostic),
         ];
         BridgeMethod[] spanMethods =
         [
@@ -123,8 +123,8 @@ internal static class Abi63
             M(BridgeOp.SpanSource, "Span::source", span, span),
             M(BridgeOp.SpanStartLineColumn, "Span::start", LineColumn, span),
             M(BridgeOp.SpanEndLineColumn, "Span::end", LineColumn, span),
-            M(BridgeOp.SpanBefore, "Span::before", span, span),
-            M(BridgeOp.SpanAfter, "Span::after", span, span),
+            M(BridgeOp.SpanStart, "Span::before", span, span),
+            M(BridgeOp.SpanEnd, "Span::after", span, span),
             M(BridgeOp.SpanJoin, "Span::join", Option(span), span, span),
             M(BridgeOp.SpanResolvedAt, "Span::resolved_at", span, span, span),
             M(BridgeOp.SpanSourceText, "Span::source_text", Option(Str), span),

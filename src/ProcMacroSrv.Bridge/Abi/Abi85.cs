@@ -16,7 +16,7 @@ internal static class Abi85
 
         BridgeMethod[] freeFunctions =
         [
-            M(BridgeOp.FreeFunctionsDrop, "FreeFunctions::drop", Unit, Owned(HandleType.FreeFunctions)),
+            M(BridgeOp.Drop, "FreeFunctions::drop", Unit, Owned(HandleType.FreeFunctions)),
             M(BridgeOp.InjectedEnvVar, "FreeFunctions::injected_env_var", Option(Str), Str),
             M(BridgeOp.TrackEnvVar, "FreeFunctions::track_env_var", Unit, Str, Option(Str)),
             M(BridgeOp.TrackPath, "FreeFunctions::track_path", Unit, Str),
@@ -25,8 +25,8 @@ internal static class Abi85
         ];
         BridgeMethod[] tokenStream =
         [
-            M(BridgeOp.TsDrop, "TokenStream::drop", Unit, ts),
-            M(BridgeOp.TsClone, "TokenStream::clone", ts, tsRef),
+            M(BridgeOp.Drop, "TokenStream::drop", Unit, ts),
+            M(BridgeOp.Clone, "TokenStream::clone", ts, tsRef),
             M(BridgeOp.TsIsEmpty, "TokenStream::is_empty", Bool, tsRef),
             M(BridgeOp.TsExpandExpr, "TokenStream::expand_expr", Result(ts, Unit), tsRef),
             M(BridgeOp.TsFromStr, "TokenStream::from_str", ts, Str),
@@ -38,8 +38,8 @@ internal static class Abi85
         ];
         BridgeMethod[] sourceFile =
         [
-            M(BridgeOp.SourceFileDrop, "SourceFile::drop", Unit, file),
-            M(BridgeOp.SourceFileClone, "SourceFile::clone", file, fileRef),
+            M(BridgeOp.Drop, "SourceFile::drop", Unit, file),
+            M(BridgeOp.Clone, "SourceFile::clone", file, fileRef),
             M(BridgeOp.SourceFileEq, "SourceFile::eq", Bool, fileRef, fileRef),
             M(BridgeOp.SourceFilePath, "SourceFile::path", Str, fileRef),
             M(BridgeOp.SourceFileIsReal, "SourceFile::is_real", Bool, fileRef),

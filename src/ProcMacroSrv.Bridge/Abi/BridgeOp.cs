@@ -6,8 +6,11 @@ namespace ProcMacroSrv.Bridge.Abi;
 /// </summary>
 public enum BridgeOp : byte
 {
-    /// <summary><c>FreeFunctions::drop</c> (dead: the client never holds one).</summary>
-    FreeFunctionsDrop,
+    /// <summary>Drops an owned handle of any type: the interpreter has taken it out of the store already.</summary>
+    Drop,
+
+    /// <summary>Clones a handle's value: the same immutable value (a copy for a mutable one) under a new handle.</summary>
+    Clone,
     /// <summary>An environment variable injected by the build system, if any.</summary>
     InjectedEnvVar,
     /// <summary>Records that the macro read an environment variable.</summary>
@@ -16,12 +19,8 @@ public enum BridgeOp : byte
     TrackPath,
     /// <summary>Parses a literal from a string.</summary>
     LiteralFromStr,
-    /// <summary>Emits a diagnostic.</summary>
+    /// <summary>Emits a diagnostic (a value from 1.85 on, a handle in 1.63).</summary>
     EmitDiagnostic,
-    /// <summary>Drops a token stream.</summary>
-    TsDrop,
-    /// <summary>Clones a token stream.</summary>
-    TsClone,
     /// <summary>Whether a token stream is empty.</summary>
     TsIsEmpty,
     /// <summary>Eagerly expands an expression (not supported: answers Err).</summary>
@@ -74,10 +73,6 @@ public enum BridgeOp : byte
     SpanRecoverProcMacroSpan,
     /// <summary>NFC-normalizes and validates an identifier.</summary>
     SymbolNormalizeAndValidateIdent,
-    /// <summary>Drops a source file handle (A63/A85).</summary>
-    SourceFileDrop,
-    /// <summary>Clones a source file handle (A63/A85).</summary>
-    SourceFileClone,
     /// <summary>Whether two source files are the same (A63/A85).</summary>
     SourceFileEq,
     /// <summary>A source file's path (A63/A85).</summary>
@@ -88,10 +83,6 @@ public enum BridgeOp : byte
     // Operations that exist only in rustc 1.63, where groups, puncts, idents, literals,
     // multi-spans and diagnostics were handles with methods of their own.
 
-    /// <summary>Drops an owned handle (Group, Literal, MultiSpan, Diagnostic).</summary>
-    HandleDrop,
-    /// <summary>Clones an owned handle's value.</summary>
-    HandleClone,
     /// <summary><c>Group::new</c>.</summary>
     GroupNew,
     /// <summary><c>Group::delimiter</c>.</summary>
@@ -154,8 +145,6 @@ public enum BridgeOp : byte
     DiagnosticNew,
     /// <summary><c>Diagnostic::sub</c>.</summary>
     DiagnosticSub,
-    /// <summary><c>Diagnostic::emit</c>.</summary>
-    DiagnosticEmit,
     /// <summary><c>Span::def_site</c> (an RPC before 1.85).</summary>
     SpanDefSite,
     /// <summary><c>Span::call_site</c>.</summary>
@@ -166,8 +155,4 @@ public enum BridgeOp : byte
     SpanStartLineColumn,
     /// <summary><c>Span::end</c> as a line and column (1.63).</summary>
     SpanEndLineColumn,
-    /// <summary><c>Span::before</c>: an empty span at the start.</summary>
-    SpanBefore,
-    /// <summary><c>Span::after</c>: an empty span at the end.</summary>
-    SpanAfter,
 }

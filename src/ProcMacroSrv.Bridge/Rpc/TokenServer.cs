@@ -36,8 +36,11 @@ internal sealed class TokenServer
     {
         switch (op)
         {
-            case BridgeOp.FreeFunctionsDrop:
+            case BridgeOp.Drop:
                 return RpcValue.Of(0);
+            case BridgeOp.Clone:
+                // Values are immutable and shared; only 1.63's multi-span is built in place.
+                return RpcValue.Of(a[0].Ref is List<Span> spans ? new List<Span>(spans) : a[0].Ref);
             case BridgeOp.InjectedEnvVar:
                 // The request's environment is the process's own during an expansion (see
                 // ProcessEnvironment): nothing is injected beside it.
@@ -56,10 +59,6 @@ internal sealed class TokenServer
             case BridgeOp.EmitDiagnostic:
                 Diagnostics.Add((MacroDiagnostic)a[0].Ref!);
                 return RpcValue.Of(0);
-            case BridgeOp.TsDrop:
-                return RpcValue.Of(0);
-            case BridgeOp.TsClone:
-                return RpcValue.Of(a[0].Stream);
             case BridgeOp.TsIsEmpty:
                 return RpcValue.Of(a[0].Stream.IsEmpty);
             case BridgeOp.TsExpandExpr:
@@ -133,10 +132,6 @@ internal sealed class TokenServer
                     : RpcValue.Err(null);
             case BridgeOp.SpanSourceFile:
                 return RpcValue.Of(new SourceFileInfo(Spans.File(a[0].Span), Spans.LocalFile(a[0].Span) is not null));
-            case BridgeOp.SourceFileDrop:
-                return RpcValue.Of(0);
-            case BridgeOp.SourceFileClone:
-                return RpcValue.Of(a[0].Ref);
             case BridgeOp.SourceFileEq:
                 return RpcValue.Of(Equals(a[0].Ref, a[1].Ref));
             case BridgeOp.SourceFilePath:
@@ -154,10 +149,6 @@ internal sealed class TokenServer
     {
         switch (op)
         {
-            case BridgeOp.HandleDrop:
-                return RpcValue.Of(0);
-            case BridgeOp.HandleClone:
-                return RpcValue.Of(a[0].Ref is List<Span> spans ? new List<Span>(spans) : a[0].Ref);
             case BridgeOp.GroupNew:
             {
                 var delimiter = (byte)a[0].Scalar;
@@ -248,9 +239,6 @@ internal sealed class TokenServer
                 a[0].Ref = diagnostic with { Children = [.. diagnostic.Children, child] };
                 return RpcValue.Of(0);
             }
-            case BridgeOp.DiagnosticEmit:
-                Diagnostics.Add((MacroDiagnostic)a[0].Ref!);
-                return RpcValue.Of(0);
             case BridgeOp.SpanDefSite:
                 return RpcValue.Of(Spans.DefSite);
             case BridgeOp.SpanCallSite:
@@ -261,10 +249,6 @@ internal sealed class TokenServer
                 return LineColumn(Spans.Start(a[0].Span));
             case BridgeOp.SpanEndLineColumn:
                 return LineColumn(Spans.End(a[0].Span));
-            case BridgeOp.SpanBefore:
-                return RpcValue.Of(Spans.Start(a[0].Span));
-            case BridgeOp.SpanAfter:
-                return RpcValue.Of(Spans.End(a[0].Span));
             default:
                 throw new BridgeRpcException($"bridge operation {op} is not served");
         }
