@@ -41,6 +41,9 @@ public sealed class ProcMacroLibrary
 
     private readonly RegisteredMacro[] _registered;
 
+    // to_string prints as the dylib's rustc does.
+    private readonly PrintOptions _printOptions;
+
     private ProcMacroLibrary(DylibInfo info, ResolvedBridgeAbi abi, string loadedFrom, RegisteredMacro[] registered)
     {
         Info = info;
@@ -48,6 +51,7 @@ public sealed class ProcMacroLibrary
         AbiOrigin = abi.Origin;
         LoadedFrom = loadedFrom;
         _registered = registered;
+        _printOptions = PrintOptions.ForRustc(info.RustcVersion.Major, info.RustcVersion.Minor);
         Macros = registered.Select(r => new ProcMacroDescriptor(r.Name, r.Kind switch
         {
             0 => ProcMacroKind.CustomDerive,
@@ -121,7 +125,7 @@ public sealed class ProcMacroLibrary
     {
         var counters = new HandleCounters(HandleCounters.Locate(entry.ClientWord0, Abi), Abi);
         var store = new HandleStore(counters.Next);
-        var server = new TokenServer(request.Spans, PrintOptions.ForRustc(Info.RustcVersion.Major, Info.RustcVersion.Minor));
+        var server = new TokenServer(request.Spans, _printOptions);
         var interpreter = new BridgeInterpreter(Abi, store, server);
 
         var input = new RpcWriter();
