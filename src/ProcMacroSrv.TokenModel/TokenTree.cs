@@ -143,14 +143,32 @@ public abstract class TokenTree
 }
 
 /// <summary>A delimited group of tokens.</summary>
+/// <remarks>
+/// A group a macro makes has one span for its delimiters and the whole (rustc's
+/// <c>DelimSpan::from_single</c>), and most groups of an expansion are such: they keep that span
+/// alone, and only a lexed group (or one with a doc comment) has its open and close spans in
+/// a side object, so a large expansion's groups take about half the memory.
+/// </remarks>
 public sealed class Group : TokenTree
 {
+    private readonly Span _entire;
+    private readonly Sides? _sides;
+
+    // What only lexed groups have.
+    private sealed class Sides(Span open, Span close, DocComment? docComment)
+    {
+        public readonly Span Open = open;
+        public readonly Span Close = close;
+        public readonly DocComment? DocComment = docComment;
+    }
+
     /// <summary>Creates a group; <paramref name="spacing"/> defaults to <see cref="DelimSpacing.Alone"/>.</summary>
     public Group(Delimiter delimiter, TokenStream stream, DelimSpan spans, DelimSpacing spacing = default)
     {
         Delimiter = delimiter;
         Stream = stream;
-        Spans = spans;
+        _entire = spans.Entire;
+        if (spans.Open != spans.Entire || spans.Close != spans.Entire) _sides = new Sides(spans.Open, spans.Close, null);
         DelimSpacing = spacing;
     }
 
@@ -161,16 +179,24 @@ public sealed class Group : TokenTree
     public TokenStream Stream { get; }
 
     /// <summary>The open, close and entire spans.</summary>
-    public DelimSpan Spans { get; }
+    public DelimSpan Spans => _sides is { } sides ? new DelimSpan(sides.Open, sides.Close, _entire) : DelimSpan.Single(_entire);
 
     /// <summary>The spacing after the opening and after the closing delimiter.</summary>
     public DelimSpacing DelimSpacing { get; }
 
     /// <summary>Set on the <c>[doc = "…"]</c> group of a lexed doc comment.</summary>
-    public DocComment? DocComment { get; init; }
+    public DocComment? DocComment
+    {
+        get => _sides?.DocComment;
+        init
+        {
+            var spans = Spans;
+            _sides = value is null && spans.Open == _entire && spans.Close == _entire ? null : new Sides(spans.Open, spans.Close, value);
+        }
+    }
 
     /// <inheritdoc/>
-    public override Span Span => Spans.Entire;
+    public override Span Span => _entire;
 
     /// <inheritdoc/>
     public override Spacing Spacing => DelimSpacing.Close;
