@@ -81,6 +81,14 @@ public sealed class ProcMacroLibrary
     /// <exception cref="DylibLoadException">The dynamic loader refused it.</exception>
     public static ProcMacroLibrary Load(string path) => Load(DylibInspector.Inspect(path), null);
 
+    /// <summary>
+    /// True for the exceptions with which <see cref="Load(string)"/> (and the cache's
+    /// <c>Get</c>) say that a file cannot be served: not a proc-macro dylib, a bridge ABI this
+    /// server cannot serve, or refused by the dynamic loader. Their message names the file and
+    /// the reason.
+    /// </summary>
+    public static bool IsLoadError(Exception e) => e is DylibInspectionException or UnknownBridgeAbiException or DylibLoadException;
+
     internal static ProcMacroLibrary Load(DylibInfo info, string? openPath) =>
         Load(info, openPath, BridgeAbiCatalog.Resolve(info.RustcVersion));
 

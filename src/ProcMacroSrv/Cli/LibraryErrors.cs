@@ -9,7 +9,7 @@ internal static class LibraryErrors
 {
     /// <summary>True for the exceptions that mean "this dylib or macro cannot be used".</summary>
     public static bool IsLibraryError(Exception e) =>
-        e is DylibInspectionException or UnknownBridgeAbiException or DylibLoadException or UnknownMacroException;
+        ProcMacroLibrary.IsLoadError(e) || e is UnknownMacroException;
 
     /// <summary>Writes the error to stderr and returns the exit code.</summary>
     public static int Report(Exception e)

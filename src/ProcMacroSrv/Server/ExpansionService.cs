@@ -90,7 +90,7 @@ internal sealed class ExpansionService : IDisposable
             error = string.Empty;
             return true;
         }
-        catch (Exception e) when (e is DylibInspectionException or UnknownBridgeAbiException or DylibLoadException)
+        catch (Exception e) when (ProcMacroLibrary.IsLoadError(e))
         {
             library = null!;
             // The reference's prefix; the reason is ours (it names the file and what is wrong).
