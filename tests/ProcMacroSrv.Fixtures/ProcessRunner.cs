@@ -60,7 +60,10 @@ public static class ProcessRunner
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            // Not the process's current directory: an expansion running in another test moves
+            // it into a request's directory for a moment, which may be gone by the time this
+            // child starts.
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         foreach (var argument in arguments)
         {

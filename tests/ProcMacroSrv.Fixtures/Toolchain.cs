@@ -27,8 +27,10 @@ public sealed class Toolchain
     {
         Name = name;
         Kind = kind;
-        _sysroot = new(() => RunRustc("--print", "sysroot"));
-        _rustcVersion = new(() => RunRustc("-V"));
+        // A failure is not remembered: the next test asks again and reports its own outcome,
+        // instead of every later test of this toolchain failing with the first one's exception.
+        _sysroot = new(() => RunRustc("--print", "sysroot"), LazyThreadSafetyMode.PublicationOnly);
+        _rustcVersion = new(() => RunRustc("-V"), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary><c>stable</c>, <c>nightly</c>, <c>1.63</c>, <c>1.85</c> or <c>1.96</c>.</summary>

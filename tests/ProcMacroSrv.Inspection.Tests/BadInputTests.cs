@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Inspection.Tests.Support;
 
 namespace ProcMacroSrv.Inspection.Tests;
@@ -6,7 +7,7 @@ namespace ProcMacroSrv.Inspection.Tests;
 /// <summary>Files that are not proc-macro dylibs: each is rejected with a reason that says what it is.</summary>
 public class BadInputTests
 {
-    private static string StableDylib => TestDylibs.ProcMacro(Toolchain.Stable);
+    private static string StableDylib => TestDylibs.ProcMacro(Toolchains.Stable);
 
     private static string Reason(string path)
     {
@@ -67,7 +68,7 @@ public class BadInputTests
     public async Task Fifo_is_rejected_without_blocking()
     {
         string fifo = Path.Combine(TestFiles.NewDirectory("fifo"), "libpipe.so");
-        ExternalCommand.RunChecked("mkfifo", [fifo]);
+        HostTools.Run("mkfifo", [fifo]);
 
         Task<string> inspection = Task.Run(() => Reason(fifo));
         Task finished = await Task.WhenAny(inspection, Task.Delay(TimeSpan.FromSeconds(10)));

@@ -1,3 +1,4 @@
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Inspection.Tests.Support;
 
 namespace ProcMacroSrv.Inspection.Tests;
@@ -11,7 +12,7 @@ public class CraftedRustcSectionTests
     private const string Version = "rustc 1.70.0 (90c541806 2023-05-31)";
 
     private static string Craft(byte[] section, string label) =>
-        BinaryTools.WithRustcSection(TestDylibs.ProcMacro(Toolchain.Stable), section, label);
+        BinaryTools.WithRustcSection(TestDylibs.ProcMacro(Toolchains.Stable), section, label);
 
     private static DylibInspectionException Rejected(string path) =>
         Assert.Throws<DylibInspectionException>(() => DylibInspector.Inspect(path));

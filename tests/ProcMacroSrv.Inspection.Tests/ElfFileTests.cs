@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Inspection.Tests.Support;
 
 namespace ProcMacroSrv.Inspection.Tests;
@@ -7,13 +8,13 @@ namespace ProcMacroSrv.Inspection.Tests;
 /// <summary>The ELF reader against binutils' reading of the same files.</summary>
 public class ElfFileTests
 {
-    public static TheoryData<string> Libraries => new() { "stable", "debian-1.63", "c-library", "rust-dylib" };
+    public static TheoryData<string> Libraries => new() { "stable", "1.63", "c-library", "rust-dylib" };
 
     private static string Library(string name) => name switch
     {
         "c-library" => TestDylibs.CLibrary,
         "rust-dylib" => TestDylibs.RustDylib,
-        _ => TestDylibs.ProcMacro(Toolchain.ByName(name)),
+        _ => TestDylibs.ProcMacro(Toolchains.Get(name)),
     };
 
     private static T WithElf<T>(string path, Func<ElfFile, T> read)
@@ -69,7 +70,7 @@ public class ElfFileTests
     [Fact]
     public void Reads_a_section_prefix()
     {
-        string path = TestDylibs.ProcMacro(Toolchain.Stable);
+        string path = TestDylibs.ProcMacro(Toolchains.Stable);
         byte[] whole = BinaryTools.DumpRustcSection(path);
 
         WithElf(path, elf =>
@@ -89,7 +90,7 @@ public class ElfFileTests
         // A 3 GiB sparse file: a real dylib followed by a hole. Reading it whole would take long
         // and could not fit in one array; reading headers and two sections takes milliseconds.
         string path = TestFiles.NewPath("libhuge.so");
-        File.Copy(TestDylibs.ProcMacro(Toolchain.Stable), path);
+        File.Copy(TestDylibs.ProcMacro(Toolchains.Stable), path);
         try
         {
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
@@ -101,7 +102,7 @@ public class ElfFileTests
             DylibInfo info = DylibInspector.Inspect(path);
 
             Assert.Equal(3L << 30, info.Length);
-            Assert.Equal(Toolchain.Stable.VersionOutput(), info.RustcVersion.Raw);
+            Assert.Equal(Toolchains.Stable.RustcVersion, info.RustcVersion.Raw);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         }
         finally

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Inspection.Tests.Support;
 
 namespace ProcMacroSrv.Inspection.Tests;
@@ -11,34 +12,34 @@ public class RealDylibTests
 {
     private static readonly Regex RegistrarPattern = new("^__rustc_proc_macro_decls_[0-9a-f]{8,}__$");
 
-    public static TheoryData<string, int> Toolchains => new()
+    public static TheoryData<string, int> MetadataVersionByToolchain => new()
     {
         { "stable", 10 },
         { "nightly", 10 },
-        { "debian-1.63", 6 },
-        { "debian-1.85", 9 },
+        { "1.63", 6 },
+        { "1.85", 9 },
     };
 
     [Theory]
-    [MemberData(nameof(Toolchains))]
+    [MemberData(nameof(MetadataVersionByToolchain))]
     public void Reads_the_exact_rustc_version_string(string toolchainName, int metadataVersion)
     {
-        Toolchain toolchain = Toolchain.ByName(toolchainName);
+        Toolchain toolchain = Toolchains.Get(toolchainName);
         string dylib = TestDylibs.ProcMacro(toolchain);
 
         DylibInfo info = DylibInspector.Inspect(dylib);
 
-        Assert.Equal(toolchain.VersionOutput(), info.RustcVersion.Raw);
+        Assert.Equal(toolchain.RustcVersion, info.RustcVersion.Raw);
         Assert.Equal(metadataVersion, info.MetadataVersion);
     }
 
     [Theory]
-    [MemberData(nameof(Toolchains))]
+    [MemberData(nameof(MetadataVersionByToolchain))]
     public void Parses_the_version_as_rustc_vV_reports_it(string toolchainName, int metadataVersion)
     {
         _ = metadataVersion;
-        Toolchain toolchain = Toolchain.ByName(toolchainName);
-        IReadOnlyDictionary<string, string> verbose = toolchain.VerboseVersion();
+        Toolchain toolchain = Toolchains.Get(toolchainName);
+        IReadOnlyDictionary<string, string> verbose = VerboseVersion(toolchain);
 
         RustcVersion version = DylibInspector.Inspect(TestDylibs.ProcMacro(toolchain)).RustcVersion;
 
@@ -69,18 +70,18 @@ public class RealDylibTests
     [Fact]
     public void Nightly_is_on_the_nightly_channel_and_stable_on_stable()
     {
-        Assert.Equal(RustcChannel.Nightly, DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchain.Nightly)).RustcVersion.Channel);
-        Assert.Equal(RustcChannel.Stable, DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchain.Stable)).RustcVersion.Channel);
+        Assert.Equal(RustcChannel.Nightly, DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchains.Nightly)).RustcVersion.Channel);
+        Assert.Equal(RustcChannel.Stable, DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchains.Stable)).RustcVersion.Channel);
     }
 
     [Fact]
     public void Debian_toolchains_give_their_known_version_strings()
     {
-        DylibInfo old = DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchain.Debian163));
+        DylibInfo old = DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchains.Debian163));
         Assert.Equal("rustc 1.63.0", old.RustcVersion.Raw);
         Assert.Equal(6, old.MetadataVersion);
 
-        DylibInfo web = DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchain.Debian185));
+        DylibInfo web = DylibInspector.Inspect(TestDylibs.ProcMacro(Toolchains.Debian185));
         Assert.Equal("rustc 1.85.0 (4d91de4e4 2025-02-17) (built from a source tarball)", web.RustcVersion.Raw);
         Assert.Equal(9, web.MetadataVersion);
         Assert.Equal("4d91de4e4", web.RustcVersion.Commit);
@@ -88,11 +89,11 @@ public class RealDylibTests
     }
 
     [Theory]
-    [MemberData(nameof(Toolchains))]
+    [MemberData(nameof(MetadataVersionByToolchain))]
     public void Finds_the_registrar_symbol_that_nm_lists(string toolchainName, int metadataVersion)
     {
         _ = metadataVersion;
-        string dylib = TestDylibs.ProcMacro(Toolchain.ByName(toolchainName));
+        string dylib = TestDylibs.ProcMacro(Toolchains.Get(toolchainName));
         IReadOnlyList<(string Name, char Type)> nm = BinaryTools.DefinedDynamicSymbols(dylib);
 
         DylibInfo info = DylibInspector.Inspect(dylib);
@@ -108,7 +109,7 @@ public class RealDylibTests
     [Fact]
     public void Reports_the_file_itself()
     {
-        string dylib = TestDylibs.ProcMacro(Toolchain.Stable);
+        string dylib = TestDylibs.ProcMacro(Toolchains.Stable);
         var file = new FileInfo(dylib);
 
         DylibInfo info = DylibInspector.Inspect(dylib);
@@ -123,7 +124,7 @@ public class RealDylibTests
     [Fact]
     public void Canonicalizes_symbolic_links_and_dot_dot()
     {
-        string dylib = TestDylibs.ProcMacro(Toolchain.Stable);
+        string dylib = TestDylibs.ProcMacro(Toolchains.Stable);
         string directory = TestFiles.NewDirectory("links");
         string linkedDirectory = Path.Combine(directory, "linked-dir");
         Directory.CreateSymbolicLink(linkedDirectory, Path.GetDirectoryName(dylib)!);
@@ -144,9 +145,17 @@ public class RealDylibTests
     {
         // 1.63's `.rustc` is compressed with back-references, so the version string is not in the
         // raw bytes; finding it at all shows the decoder handles real compressor output.
-        byte[] section = BinaryTools.DumpRustcSection(TestDylibs.ProcMacro(Toolchain.Debian163));
+        byte[] section = BinaryTools.DumpRustcSection(TestDylibs.ProcMacro(Toolchains.Debian163));
         Assert.Equal(-1, section.AsSpan().IndexOf("rustc 1.63.0"u8));
 
         Assert.Equal(new RustcMetadataHeader(6, "rustc 1.63.0"), RustcMetadata.ReadHeader(section, (ulong)section.Length));
     }
+
+    /// <summary>The key/value lines of <c>rustc -vV</c> (release, commit-hash, commit-date, …).</summary>
+    private static IReadOnlyDictionary<string, string> VerboseVersion(Toolchain toolchain) =>
+        HostTools.Run(toolchain.RustcPath, ["-vV"])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1].Trim());
 }

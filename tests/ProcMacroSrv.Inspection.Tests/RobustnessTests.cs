@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Inspection.Tests.Support;
 
 namespace ProcMacroSrv.Inspection.Tests;
@@ -13,7 +14,7 @@ public class RobustnessTests
     {
         // strip keeps `.rustc` and `.dynsym` and makes the file small enough to rewrite hundreds of times.
         string output = TestFiles.NewPath("libstripped.so");
-        ExternalCommand.RunChecked("strip", ["--strip-all", "-o", output, TestDylibs.ProcMacro(Toolchain.Stable)]);
+        HostTools.Run("strip", ["--strip-all", "-o", output, TestDylibs.ProcMacro(Toolchains.Stable)]);
         return File.ReadAllBytes(output);
     });
 
@@ -21,7 +22,7 @@ public class RobustnessTests
     public void Damaged_headers_and_section_tables_give_inspection_errors()
     {
         byte[] original = Stripped.Value;
-        Assert.Equal(Toolchain.Stable.VersionOutput(), DylibInspector.Inspect(TestFiles.Write("libok.so", original)).RustcVersion.Raw);
+        Assert.Equal(Toolchains.Stable.RustcVersion, DylibInspector.Inspect(TestFiles.Write("libok.so", original)).RustcVersion.Raw);
 
         int tableOffset = (int)BinaryPrimitives.ReadUInt64LittleEndian(original.AsSpan(ElfHeaders.SectionTableOffset));
         int tableLength = BinaryPrimitives.ReadUInt16LittleEndian(original.AsSpan(ElfHeaders.SectionCount)) * 64;

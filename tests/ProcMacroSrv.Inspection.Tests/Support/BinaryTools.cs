@@ -10,7 +10,7 @@ internal static class BinaryTools
         string sectionFile = Path.Combine(directory, "rustc-section.bin");
         File.WriteAllBytes(sectionFile, contents);
         string output = Path.Combine(directory, "libcrafted.so");
-        ExternalCommand.RunChecked("objcopy", ["--update-section", $".rustc={sectionFile}", dylib, output]);
+        HostTools.Run("objcopy", ["--update-section", $".rustc={sectionFile}", dylib, output]);
         return output;
     }
 
@@ -18,7 +18,7 @@ internal static class BinaryTools
     public static byte[] DumpRustcSection(string dylib)
     {
         string output = Path.Combine(TestFiles.NewDirectory("dump"), "rustc-section.bin");
-        ExternalCommand.RunChecked("objcopy", ["--dump-section", $".rustc={output}", dylib, Path.Combine(Path.GetDirectoryName(output)!, "ignored.so")]);
+        HostTools.Run("objcopy", ["--dump-section", $".rustc={output}", dylib, Path.Combine(Path.GetDirectoryName(output)!, "ignored.so")]);
         return File.ReadAllBytes(output);
     }
 
@@ -27,7 +27,7 @@ internal static class BinaryTools
     /// symbol version) and nm's type letter.
     /// </summary>
     public static IReadOnlyList<(string Name, char Type)> DefinedDynamicSymbols(string path) =>
-        ExternalCommand.RunChecked("nm", ["-D", "--defined-only", path])
+        HostTools.Run("nm", ["-D", "--defined-only", path])
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields.Length == 3)
@@ -36,7 +36,7 @@ internal static class BinaryTools
 
     /// <summary>Section names in header order, as <c>readelf -S -W</c> prints them.</summary>
     public static IReadOnlyList<string> SectionNames(string path) =>
-        ExternalCommand.RunChecked("readelf", ["-S", "-W", path])
+        HostTools.Run("readelf", ["-S", "-W", path])
             .Split('\n')
             .Select(line => line.TrimStart())
             .Where(line => line.StartsWith('['))

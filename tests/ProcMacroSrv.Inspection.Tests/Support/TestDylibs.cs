@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.Inspection.Tests.Support;
 
@@ -50,20 +51,16 @@ internal static class TestDylibs
     private static readonly ConcurrentDictionary<string, Lazy<string>> Built = new();
 
     /// <summary>The proc-macro crate built by <paramref name="toolchain"/>.</summary>
-    public static string ProcMacro(Toolchain toolchain)
-    {
-        toolchain.EnsureInstalled();
-        return Build($"proc-macro-{toolchain.Name}", directory =>
-            CompileRust(toolchain, directory, "proc-macro", ProcMacroSource, "libinspect_probe.so"));
-    }
+    public static string ProcMacro(Toolchain toolchain) => Build($"proc-macro-{toolchain.Name}", directory =>
+        CompileRust(toolchain.RustcPath, directory, "proc-macro", ProcMacroSource, "libinspect_probe.so"));
 
     /// <summary>A Rust `dylib` crate: has a `.rustc` section but no registrar symbol.</summary>
     public static string RustDylib => Build("rust-dylib", directory =>
-        CompileRust(Toolchain.Stable, directory, "dylib", RustLibrarySource, "libinspect_plain.so"));
+        CompileRust(Toolchains.Stable.RustcPath, directory, "dylib", RustLibrarySource, "libinspect_plain.so"));
 
     /// <summary>A Rust `cdylib` crate: a C-style library without a `.rustc` section.</summary>
     public static string RustCdylib => Build("rust-cdylib", directory =>
-        CompileRust(Toolchain.Stable, directory, "cdylib", RustCdylibSource, "libinspect_c_abi.so"));
+        CompileRust(Toolchains.Stable.RustcPath, directory, "cdylib", RustCdylibSource, "libinspect_c_abi.so"));
 
     /// <summary>An ordinary C shared library built with gcc.</summary>
     public static string CLibrary => Build("c-library", directory =>
@@ -94,16 +91,16 @@ internal static class TestDylibs
     private static string Build(string name, Func<string, string> build) =>
         Built.GetOrAdd(name, _ => new Lazy<string>(() => build(TestFiles.NewDirectory(name)))).Value;
 
-    private static string CompileRust(Toolchain toolchain, string directory, string crateType, string source, string output)
+    private static string CompileRust(string rustc, string directory, string crateType, string source, string output)
     {
-        toolchain.EnsureInstalled();
         File.WriteAllText(Path.Combine(directory, "lib.rs"), source);
         string outputPath = Path.Combine(directory, output);
-        ExternalCommand.RunChecked(
-            toolchain.Program,
-            toolchain.Arguments(
+        HostTools.Run(
+            rustc,
+            [
                 "--crate-type", crateType, "--crate-name", Path.GetFileNameWithoutExtension(output)[3..],
-                "--edition", "2021", "-C", "prefer-dynamic", "lib.rs", "-o", outputPath),
+                "--edition", "2021", "-C", "prefer-dynamic", "lib.rs", "-o", outputPath,
+            ],
             directory);
         return outputPath;
     }
@@ -112,7 +109,7 @@ internal static class TestDylibs
     {
         File.WriteAllText(Path.Combine(directory, "lib.c"), CSource);
         string outputPath = Path.Combine(directory, output);
-        ExternalCommand.RunChecked("gcc", flags.Concat(["lib.c", "-o", outputPath]), directory);
+        HostTools.Run("gcc", flags.Concat(["lib.c", "-o", outputPath]), directory);
         return outputPath;
     }
 }
