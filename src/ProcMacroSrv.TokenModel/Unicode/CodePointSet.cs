@@ -1,10 +1,13 @@
 namespace ProcMacroSrv.TokenModel.Unicode;
 
-/// <summary>Membership tests against the generated range tables.</summary>
+/// <summary>Lookups in the generated range tables: sorted inclusive (start, end) pairs.</summary>
 internal static class CodePointSet
 {
-    /// <summary>True when <paramref name="codePoint"/> lies in one of the sorted inclusive (start, end) pairs.</summary>
-    internal static bool Contains(ReadOnlySpan<int> ranges, int codePoint)
+    /// <summary>True when <paramref name="codePoint"/> lies in one of the pairs.</summary>
+    internal static bool Contains(ReadOnlySpan<int> ranges, int codePoint) => IndexOf(ranges, codePoint) >= 0;
+
+    /// <summary>The index of the pair containing <paramref name="codePoint"/> (for a table of values per pair), or -1.</summary>
+    internal static int IndexOf(ReadOnlySpan<int> ranges, int codePoint)
     {
         int lo = 0, hi = ranges.Length / 2 - 1;
         while (lo <= hi)
@@ -12,8 +15,8 @@ internal static class CodePointSet
             var mid = (lo + hi) >>> 1;
             if (codePoint < ranges[2 * mid]) hi = mid - 1;
             else if (codePoint > ranges[2 * mid + 1]) lo = mid + 1;
-            else return true;
+            else return mid;
         }
-        return false;
+        return -1;
     }
 }

@@ -51,7 +51,7 @@ internal static class Nfc
     internal static int CombiningClass(int codePoint)
     {
         if (codePoint < NormalizationTables.FirstNonStarter) return 0;
-        var run = FindRange(NormalizationTables.CombiningClassRanges, codePoint);
+        var run = CodePointSet.IndexOf(NormalizationTables.CombiningClassRanges, codePoint);
         return run < 0 ? 0 : NormalizationTables.CombiningClassValues[run];
     }
 
@@ -156,7 +156,7 @@ internal static class Nfc
 
     private static QuickCheck QuickCheckOf(int codePoint)
     {
-        var run = FindRange(NormalizationTables.QuickCheckRanges, codePoint);
+        var run = CodePointSet.IndexOf(NormalizationTables.QuickCheckRanges, codePoint);
         return run < 0 ? QuickCheck.Yes : (QuickCheck)NormalizationTables.QuickCheckValues[run];
     }
 
@@ -275,20 +275,6 @@ internal static class Nfc
             codePoints[length++] = codePoint;
         }
         return length;
-    }
-
-    /// <summary>The index of the (start, end) pair of <paramref name="ranges"/> containing <paramref name="codePoint"/>, or -1.</summary>
-    private static int FindRange(ReadOnlySpan<int> ranges, int codePoint)
-    {
-        int lo = 0, hi = ranges.Length / 2 - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (codePoint < ranges[2 * mid]) hi = mid - 1;
-            else if (codePoint > ranges[2 * mid + 1]) lo = mid + 1;
-            else return mid;
-        }
-        return -1;
     }
 
     /// <summary>A growable list of code points: a stack buffer first, then pooled arrays.</summary>
