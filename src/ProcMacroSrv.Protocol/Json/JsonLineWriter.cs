@@ -132,12 +132,15 @@ public sealed class JsonLineWriter
     }
 
     /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes, asynchronously.</summary>
-    public ValueTask WriteLineAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public async ValueTask WriteLineAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
-        _buffer.ResetWrittenCount();
-        _buffer.Write(message.Span);
-        return FlushAsync(cancellationToken);
+        // Straight to the stream, as WriteLine does: a large message is not copied first.
+        await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        await _stream.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static readonly ReadOnlyMemory<byte> Newline = new[] { (byte)'\n' };
 
     private void Flush()
     {
