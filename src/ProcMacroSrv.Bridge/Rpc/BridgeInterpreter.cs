@@ -21,7 +21,9 @@ internal sealed class BridgeInterpreter
     private readonly TokenServer _server;
     // Whether each handle type is interned, resolved once instead of searching the ABI's slots per handle.
     private readonly bool[] _interned = new bool[HandleTypeCount];
-    private readonly TreeCache _trees = TreeCache.ForNewExpansion();
+    private readonly TreeCache _trees = TreeCache.ForThisThread();
+    // This expansion's key in the thread's tree cache.
+    private readonly ulong _expansion;
     private TokenTree[] _treeScratch = new TokenTree[64];
     private int _treeScratchUsed;
     private TokenStream[] _streamScratch = new TokenStream[8];
@@ -35,6 +37,7 @@ internal sealed class BridgeInterpreter
         _server = server;
         foreach (var slot in abi.Handles) _interned[(int)slot.Type] = slot.Interned;
         _plans = PlansByAbi.GetValue(abi, MethodPlan.ForAbi);
+        _expansion = _trees.NewExpansion();
     }
 
     /// <summary>Number of RPCs served so far.</summary>
@@ -261,16 +264,16 @@ internal sealed class BridgeInterpreter
                 var ch = r.ReadU8();
                 var joint = r.ReadBool();
                 var span = r.ReadU32();
-                return _trees.FindPunct(ch, joint, span)
-                    ?? _trees.Add(new Punct((char)ch, joint ? Spacing.Joint : Spacing.Alone, _store.SpanOf(span)), span);
+                return _trees.FindPunct(_expansion, ch, joint, span)
+                    ?? _trees.Add(_expansion, new Punct((char)ch, joint ? Spacing.Joint : Spacing.Alone, _store.SpanOf(span)), span);
             }
             case 2:
             {
                 var name = r.ReadUtf8();
                 var raw = r.ReadBool();
                 var span = r.ReadU32();
-                return _trees.FindIdent(name, raw, span)
-                    ?? _trees.Add(new Ident(SymbolCache.Intern(name), raw, _store.SpanOf(span)), span);
+                return _trees.FindIdent(_expansion, name, raw, span)
+                    ?? _trees.Add(_expansion, new Ident(SymbolCache.Intern(name), raw, _store.SpanOf(span)), span);
             }
             case 3: return ReadLiteral(ref r);
             default: throw new BridgeRpcException($"invalid token tree tag {tag}");
