@@ -17,8 +17,7 @@ public static partial class RustToolchains
     /// </summary>
     public const string SourcesVariable = "PROC_MACRO_SRV_RUST_SOURCES";
 
-    // Only versions read: a failure (rustc timed out under load) is tried again next time.
-    private static readonly ConcurrentDictionary<string, string> Versions = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (string? Version, string? Failure)> Versions = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Sysroots of the installed toolchains: rustup's (<c>$RUSTUP_HOME/toolchains/*</c>, default
@@ -50,17 +49,12 @@ public static partial class RustToolchains
     /// <summary>
     /// The version string of the toolchain in <paramref name="sysroot"/>, e.g.
     /// <c>rustc 1.95.0 (59807616e 2026-04-14)</c>: the output of its <c>bin/rustc -V</c>, or, when
-    /// that cannot run, the rustc version in rustup's channel manifest. Cached per sysroot once read.
+    /// that cannot run, the rustc version in rustup's channel manifest. Cached per sysroot.
     /// </summary>
     public static bool TryGetVersion(string sysroot, out string? version, out string? failure)
     {
-        var key = Path.GetFullPath(sysroot);
-        failure = null;
-        if (Versions.TryGetValue(key, out version)) return true;
-        (version, failure) = ReadVersion(key);
-        if (version is null) return false;
-        Versions.TryAdd(key, version);
-        return true;
+        (version, failure) = Versions.GetOrAdd(Path.GetFullPath(sysroot), ReadVersion);
+        return version is not null;
     }
 
     private static (string? Version, string? Failure) ReadVersion(string sysroot)
