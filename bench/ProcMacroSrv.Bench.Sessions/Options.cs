@@ -22,7 +22,8 @@ internal sealed class Options
                                DOTNET_GCgen0size=0x4000000 to try a GC setting
           --variant NAME[@PATH]:K=V[,K=V]  also measure our server (or the build at PATH) under
                                NAME with these variables, in the same alternating rounds
-                               (repeatable; for trying settings or comparing two builds)
+                               (repeatable; for trying settings or comparing two builds;
+                               PATH must not contain `:`)
           --ours-only          measure only our server (for profiling; no comparison, no report)
           --breakdown          in-process phase breakdown of each case (JIT build of the libraries)
           --report FILE        the Markdown file to update (default: BENCHMARKS.md at the repo root)

@@ -62,4 +62,24 @@ public class GroupTests
         Assert.Equal(group.DelimSpacing, moved.DelimSpacing);
         Assert.Equal(Delimiter.Brace, moved.Delimiter);
     }
+
+    [Fact]
+    public void OnTheBridgeAGroupKeepsItsSpansAndLosesItsDocComment()
+    {
+        var doc = new DocComment(isBlock: false, isInner: false, " text");
+        var group = new Group(Delimiter.Bracket, TokenStream.Empty, new DelimSpan(Open, Close, Entire)) { DocComment = doc };
+        var bridged = Assert.IsType<Group>(group.ToBridgeTree());
+
+        Assert.Null(bridged.DocComment);
+        Assert.Equal(new DelimSpan(Open, Close, Entire), bridged.Spans);
+        Assert.Same(group.Stream, bridged.Stream);
+    }
+
+    [Fact]
+    public void NoDocCommentKeepsDistinctSpans()
+    {
+        var group = new Group(Delimiter.Brace, TokenStream.Empty, new DelimSpan(Open, Close, Entire)) { DocComment = null };
+        Assert.Null(group.DocComment);
+        Assert.Equal(new DelimSpan(Open, Close, Entire), group.Spans);
+    }
 }

@@ -264,16 +264,16 @@ internal sealed class BridgeInterpreter
                 var ch = r.ReadU8();
                 var joint = r.ReadBool();
                 var span = r.ReadU32();
-                return _trees.FindPunct(_expansion, ch, joint, span)
-                    ?? _trees.Add(_expansion, new Punct((char)ch, joint ? Spacing.Joint : Spacing.Alone, _store.SpanOf(span)), span);
+                return _trees.FindPunct(_expansion, ch, joint, span, out var slot)
+                    ?? _trees.AddPunct(slot, _expansion, new Punct((char)ch, joint ? Spacing.Joint : Spacing.Alone, _store.SpanOf(span)), span);
             }
             case 2:
             {
                 var name = r.ReadUtf8();
                 var raw = r.ReadBool();
                 var span = r.ReadU32();
-                return _trees.FindIdent(_expansion, name, raw, span)
-                    ?? _trees.Add(_expansion, new Ident(SymbolCache.Intern(name), raw, _store.SpanOf(span)), span);
+                return _trees.FindIdent(_expansion, name, raw, span, out var slot)
+                    ?? _trees.AddIdent(slot, _expansion, new Ident(SymbolCache.Intern(name), raw, _store.SpanOf(span)), span);
             }
             case 3: return ReadLiteral(ref r);
             default: throw new BridgeRpcException($"invalid token tree tag {tag}");

@@ -26,8 +26,9 @@ internal static class SymbolCache
     {
         var symbols = t_symbols ??= new Symbol[Slots];
         ref var slot = ref symbols[HashName(utf8) & (Slots - 1)];
-        // default(Symbol) has empty text, which no identifier has.
-        if (slot.Text.Length == utf8.Length && Ascii.Equals(utf8, slot.Text) && utf8.Length > 0) return slot;
+        // An empty symbol (a literal "") is never taken from the cache: an empty slot's
+        // default(Symbol) has the same text but is not an interned symbol.
+        if (utf8.Length > 0 && slot.Text.Length == utf8.Length && Ascii.Equals(utf8, slot.Text)) return slot;
         return slot = RpcReader.ToSymbol(utf8);
     }
 

@@ -39,8 +39,9 @@ internal sealed class TokenServer
             case BridgeOp.Drop:
                 return RpcValue.Of(0);
             case BridgeOp.Clone:
-                // Values are immutable and shared; only 1.63's multi-span is built in place.
-                return RpcValue.Of(a[0].Ref is List<Span> spans ? new List<Span>(spans) : a[0].Ref);
+                // Every value that has a clone method is immutable: the clone is the same value.
+                // (1.63's multi-span, built in place by push, has no clone.)
+                return RpcValue.Of(a[0].Ref);
             case BridgeOp.InjectedEnvVar:
                 // The request's environment is the process's own during an expansion (see
                 // ProcessEnvironment): nothing is injected beside it.

@@ -33,8 +33,6 @@ internal sealed class TreeCache
     private readonly Ident?[] _idents = new Ident?[Slots];
     private readonly ulong[] _identKeys = new ulong[Slots];
     private ulong _lastExpansion;
-    private int _punctSlot;
-    private int _identSlot;
 
     private TreeCache() { }
 
@@ -50,40 +48,49 @@ internal sealed class TreeCache
         return _lastExpansion;
     }
 
-    /// <summary>The cached punct for these wire values, or null (then <see cref="Add(ulong, Punct, uint)"/> the new one).</summary>
-    public Punct? FindPunct(ulong expansion, byte ch, bool joint, uint span)
+    /// <summary>The cached punct for these wire values, or null; <paramref name="slot"/> is where to <see cref="AddPunct"/> the new one.</summary>
+    public Punct? FindPunct(ulong expansion, byte ch, bool joint, uint span, out int slot)
     {
-        var slot = _punctSlot = (int)(Mix(span, (uint)ch << 1 | (joint ? 1u : 0u)) & (Slots - 1));
+        slot = PunctSlot(ch, joint, span);
+        // Character and spacing are checked too: the mix spreads the keys of one span handle
+        // over different slots, but nothing promises it for every handle.
         return _puncts[slot] is { } punct && _punctKeys[slot] == (expansion | span) && punct.Char == ch && punct.Spacing == (joint ? Spacing.Joint : Spacing.Alone)
             ? punct
             : null;
     }
 
-    /// <summary>Remembers the punct just made after <see cref="FindPunct"/> missed.</summary>
-    public Punct Add(ulong expansion, Punct punct, uint span)
+    /// <summary>Remembers a punct made after <see cref="FindPunct"/> missed, in the slot it gave.</summary>
+    public Punct AddPunct(int slot, ulong expansion, Punct punct, uint span)
     {
-        _puncts[_punctSlot] = punct;
-        _punctKeys[_punctSlot] = expansion | span;
+        _puncts[slot] = punct;
+        _punctKeys[slot] = expansion | span;
         return punct;
     }
 
-    /// <summary>The cached ident for these wire values, or null (then <see cref="Add(ulong, Ident, uint)"/> the new one).</summary>
-    public Ident? FindIdent(ulong expansion, ReadOnlySpan<byte> name, bool raw, uint span)
+    /// <summary>The cached ident for these wire values, or null; <paramref name="slot"/> is where to <see cref="AddIdent"/> the new one.</summary>
+    public Ident? FindIdent(ulong expansion, ReadOnlySpan<byte> name, bool raw, uint span, out int slot)
     {
-        var slot = _identSlot = (int)(Mix(span, SymbolCache.HashName(name) ^ (raw ? 1u : 0u)) & (Slots - 1));
-        // Only ASCII names ever match: comparing bytes with chars is exact for them.
+        slot = IdentSlot(name, raw, span);
+        // Names whose hashes agree share a slot, so the name is compared; only ASCII names ever
+        // match, as comparing bytes with chars is exact for them.
         return _idents[slot] is { } ident && _identKeys[slot] == (expansion | span) && ident.IsRaw == raw && Ascii.Equals(name, ident.Name.Text)
             ? ident
             : null;
     }
 
-    /// <summary>Remembers the ident just made after <see cref="FindIdent"/> missed.</summary>
-    public Ident Add(ulong expansion, Ident ident, uint span)
+    /// <summary>Remembers an ident made after <see cref="FindIdent"/> missed, in the slot it gave.</summary>
+    public Ident AddIdent(int slot, ulong expansion, Ident ident, uint span)
     {
-        _idents[_identSlot] = ident;
-        _identKeys[_identSlot] = expansion | span;
+        _idents[slot] = ident;
+        _identKeys[slot] = expansion | span;
         return ident;
     }
+
+    /// <summary>The one slot a punct may be cached in (different keys may share it).</summary>
+    internal static int PunctSlot(byte ch, bool joint, uint span) => (int)(Mix(span, (uint)ch << 1 | (joint ? 1u : 0u)) & (Slots - 1));
+
+    /// <summary>The one slot an ident may be cached in (different keys may share it).</summary>
+    internal static int IdentSlot(ReadOnlySpan<byte> name, bool raw, uint span) => (int)(Mix(span, SymbolCache.HashName(name) ^ (raw ? 1u : 0u)) & (Slots - 1));
 
     private static uint Mix(uint span, uint key)
     {

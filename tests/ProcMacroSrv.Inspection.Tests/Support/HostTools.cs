@@ -10,7 +10,8 @@ internal static class HostTools
 
     /// <summary>
     /// Runs <paramref name="program"/> and returns its stdout. A program that cannot start throws
-    /// <see cref="FixtureSetupException"/> (with an install hint); one that exits non-zero throws
+    /// <see cref="FixtureSetupException"/> (with an install hint), one that runs past the time
+    /// limit <see cref="FixtureBuildException"/>, and one that exits non-zero
     /// <see cref="InvalidOperationException"/> with its command line and output.
     /// </summary>
     public static string Run(string program, IEnumerable<string> arguments, string? workingDirectory = null)

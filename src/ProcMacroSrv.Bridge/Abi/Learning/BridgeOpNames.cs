@@ -6,7 +6,8 @@ namespace ProcMacroSrv.Bridge.Abi.Learning;
 /// (bridge-abi.md section 8): grouped <c>TokenStream::clone</c> became flat <c>ts_clone</c>.
 /// Both come from the built-in tables: they are exactly what the interpreter and the token
 /// server implement, so a learned method is accepted only under a name and with a signature
-/// one of them has.
+/// one of them has. An operation's signatures are those of all its methods (Drop and Clone serve
+/// every handle type), which is right because such an operation does not depend on the type.
 /// </summary>
 internal static class BridgeOpNames
 {
