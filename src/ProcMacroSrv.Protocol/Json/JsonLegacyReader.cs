@@ -31,14 +31,20 @@ public static class JsonLegacyReader
 
     /// <summary>Reads one request (one line, without its newline).</summary>
     /// <exception cref="ProtocolException">The message is malformed.</exception>
-    public static Request ReadRequest(ReadOnlySpan<byte> json)
+    public static Request ReadRequest(ReadOnlySpan<byte> json) => Read(json, ReadRequestValue);
+
+    /// <summary>Reads one response (one line, without its newline).</summary>
+    /// <exception cref="ProtocolException">The message is malformed.</exception>
+    public static Response ReadResponse(ReadOnlySpan<byte> json) => Read(json, ReadResponseValue);
+
+    private static T Read<T>(ReadOnlySpan<byte> json, ValueReader<T> readValue)
     {
         var message = new Message(json);
         var r = new Utf8JsonReader(json, Options);
         try
         {
             Next(ref r);
-            return ReadRequestValue(ref r, ref message);
+            return readValue(ref r, ref message);
         }
         catch (JsonException e)
         {
@@ -47,27 +53,6 @@ public static class JsonLegacyReader
         catch (InvalidOperationException e)
         {
             // Utf8JsonReader reports invalid UTF-8 inside a string this way.
-            throw new ProtocolException("invalid JSON: " + e.Message, e);
-        }
-    }
-
-    /// <summary>Reads one response (one line, without its newline).</summary>
-    /// <exception cref="ProtocolException">The message is malformed.</exception>
-    public static Response ReadResponse(ReadOnlySpan<byte> json)
-    {
-        var message = new Message(json);
-        var r = new Utf8JsonReader(json, Options);
-        try
-        {
-            Next(ref r);
-            return ReadResponseValue(ref r, ref message);
-        }
-        catch (JsonException e)
-        {
-            throw new ProtocolException("invalid JSON: " + message.Describe(e), e);
-        }
-        catch (InvalidOperationException e)
-        {
             throw new ProtocolException("invalid JSON: " + e.Message, e);
         }
     }
