@@ -102,6 +102,45 @@ public class JsonMessageTests
     public void Malformed_ExpandMacro(string fields, string message) =>
         RequestRejected("{\"ExpandMacro\":{" + fields.Replace("T", Tree, StringComparison.Ordinal) + "}}", message);
 
+    // The span table as the client writes it: numbers of every length, many per array, so that
+    // each length starts at every offset of an eight-byte read.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Span_tables_of_numbers_of_every_length_are_read_exactly(int seed)
+    {
+        var random = new Random(seed);
+        var numbers = new uint[997];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            var digits = random.Next(1, 11);
+            var high = digits == 10 ? uint.MaxValue : (uint)Math.Pow(10, digits) - 1;
+            var low = digits == 1 ? 0u : (uint)Math.Pow(10, digits - 1);
+            numbers[i] = (uint)random.NextInt64(low, (long)high + 1);
+        }
+        numbers[0] = uint.MaxValue;
+        numbers[^1] = 0;
+        var json = "{\"ExpandMacro\":{\"lib\":\"l\",\"env\":[],\"macro_body\":" + Tree + ",\"macro_name\":\"m\",\"span_data_table\":["
+            + string.Join(',', numbers) + "]}}";
+        var request = Assert.IsType<ExpandMacroRequest>(Req(json));
+        Assert.Equal(numbers, request.SpanDataTable);
+    }
+
+    // Numbers the fast path must not accept: each is an error of the general reader, as serde's.
+    [Theory]
+    [InlineData("[12345678,012345678]", "leading zero")]
+    [InlineData("[123456789012]", "integer `123456789012`, expected u32")]
+    [InlineData("[4294967296,1,2,3,4,5,6,7]", "integer `4294967296`, expected u32")]
+    [InlineData("[12345678,,1]", "invalid start of a value")]
+    [InlineData("[12345678x,1]", "invalid")]
+    public void Malformed_numbers_in_long_arrays_are_rejected(string table, string message)
+    {
+        var fields = "\"lib\":\"l\",\"env\":[],\"macro_body\":" + Tree + ",\"macro_name\":\"m\",\"span_data_table\":" + table;
+        var e = Assert.Throws<ProtocolException>(() => Req("{\"ExpandMacro\":{" + fields + "}}"));
+        Assert.Contains(message, e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public void Global_spans_above_u32_are_truncated_in_Id_mode()
     {

@@ -614,7 +614,7 @@ public static class JsonLegacyReader
             var start = _readerStart + (int)r.BytesConsumed;
             var rest = _json[start..];
             var length = rest.IndexOf((byte)']');
-            if (length < 0 || ParseCompactU32s(rest[..length]) is not { } values) return null;
+            if (length < 0 || CompactU32Array.Parse(rest[..length]) is not { } values) return null;
             // A new reader over the rest of the message, in the state after the `[`: its next
             // token is the `]`, and it goes on with the array's nesting and the reader options.
             _readerStart = start + length;
@@ -636,30 +636,5 @@ public static class JsonLegacyReader
             return e.Message.Replace($"BytePositionInLine: {position}.", $"BytePositionInLine: {position + _skipped}.", StringComparison.Ordinal);
         }
 
-        private static uint[]? ParseCompactU32s(ReadOnlySpan<byte> text)
-        {
-            if (text.IsEmpty) return [];
-            var values = new uint[text.Count((byte)',') + 1];
-            var count = 0;
-            var i = 0;
-            while (true)
-            {
-                var start = i;
-                ulong value = 0;
-                uint digit;
-                while (i < text.Length && (digit = (uint)(text[i] - '0')) <= 9)
-                {
-                    value = value * 10 + digit;
-                    i++;
-                }
-                var length = i - start;
-                // JSON has no leading zeros; ten digits are enough for any u32.
-                if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return null;
-                values[count++] = (uint)value;
-                if (i == text.Length) return count == values.Length ? values : null;
-                if (text[i] != ',') return null;
-                i++;
-            }
-        }
     }
 }
