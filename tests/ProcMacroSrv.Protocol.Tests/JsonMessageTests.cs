@@ -110,15 +110,7 @@ public class JsonMessageTests
     [InlineData(3)]
     public void Span_tables_of_numbers_of_every_length_are_read_exactly(int seed)
     {
-        var random = new Random(seed);
-        var numbers = new uint[997];
-        for (var i = 0; i < numbers.Length; i++)
-        {
-            var digits = random.Next(1, 11);
-            var high = digits == 10 ? uint.MaxValue : (uint)Math.Pow(10, digits) - 1;
-            var low = digits == 1 ? 0u : (uint)Math.Pow(10, digits - 1);
-            numbers[i] = (uint)random.NextInt64(low, (long)high + 1);
-        }
+        var numbers = CompactU32ArrayTests.NumbersOfEveryLength(seed);
         numbers[0] = uint.MaxValue;
         numbers[^1] = 0;
         var json = "{\"ExpandMacro\":{\"lib\":\"l\",\"env\":[],\"macro_body\":" + Tree + ",\"macro_name\":\"m\",\"span_data_table\":["
