@@ -102,8 +102,8 @@ public class JsonMessageTests
     public void Malformed_ExpandMacro(string fields, string message) =>
         RequestRejected("{\"ExpandMacro\":{" + fields.Replace("T", Tree, StringComparison.Ordinal) + "}}", message);
 
-    // The span table as the client writes it: numbers of every length, many per array, so that
-    // each length starts at every offset of an eight-byte read.
+    // The span table as the client writes it: numbers of every length, many per array, with the
+    // largest and the smallest u32 at the ends.
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
