@@ -190,12 +190,53 @@ public sealed class IsolationTests
         var answer = Answer.Of(relayed);
         var size = JsonLegacyWriter.EncodeResponse(relayed).Length;
 
-        ReliabilityLog.Record(Area, $"an answer of {size / (1024 * 1024)} MiB relayed by the supervisor ({mode} mode)", answer.IsOk ? $"{answer.Variant} Ok, the same answer as in-process" : answer.Summary, keptServing: true);
         Assert.True(size > 3 * 1024 * 1024, $"the answer has only {size} bytes");
         Assert.True(answer.IsOk, answer.Error);
         Assert.Equal(Answer.Of(direct).Text, answer.Text);
         Assert.Equal(JsonLegacyWriter.EncodeResponse(direct), JsonLegacyWriter.EncodeResponse(relayed));
         await isolated.AssertServingAsync("a large answer");
+        ReliabilityLog.Record(Area, $"an answer of {size / (1024 * 1024)} MiB relayed by the supervisor ({mode} mode)", $"{answer.Variant} Ok, the same answer as in-process", keptServing: true);
+    }
+
+    [Theory]
+    [InlineData(300_000)]
+    [InlineData(3_000_000)]
+    public async Task A_client_gone_while_an_answer_is_relayed_ends_the_server_without_blaming_the_worker(int pathLength)
+    {
+        // The client stops reading (its end of stdout is closed) and sends a request whose
+        // answer (an error naming the path) is large: writing the answer fails, which is the
+        // client's leaving, not a worker crash. The server ends at once, as in-process mode does.
+        var start = new ProcessStartInfo(TestServer.ExecutablePath, ["serve"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var server = Process.Start(start)!;
+        var stderr = server.StandardError.ReadToEndAsync();
+        server.StandardOutput.Close();
+        var clock = Stopwatch.StartNew();
+        var request = "{\"ListMacros\":{\"dylib_path\":\"/nonexistent/" + new string('p', pathLength) + "\"}}\n";
+        try
+        {
+            await server.StandardInput.WriteAsync(request);
+            await server.StandardInput.FlushAsync();
+            server.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // It may have gone already: what matters is how and when.
+        }
+        var exited = server.WaitForExit(TimeSpan.FromSeconds(30));
+        if (!exited) server.Kill(entireProcessTree: true);
+        var log = await stderr;
+
+        Assert.True(exited, "the server did not end after its client left");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the server took {clock.Elapsed.TotalSeconds:F1} s to end after its client left");
+        Assert.DoesNotContain("crashed", log);
+        Assert.DoesNotContain("killed", log);
+        ReliabilityLog.Record(Area, $"the client stops reading before an answer of {pathLength / 1000} KB", $"the server ends in {clock.Elapsed.TotalSeconds:F1} s, no worker blamed", keptServing: false);
     }
 
     /// <summary>serde's derive expands, in the connection's span mode (RustAnalyzer: spans index the returned table).</summary>

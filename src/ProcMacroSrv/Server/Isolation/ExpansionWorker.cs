@@ -28,13 +28,17 @@ internal sealed class ExpansionWorker : IDisposable
 {
     private readonly Process _process;
     private readonly Stream _stdin;
+    private readonly JsonLineWriter _requests;
+    private readonly Stream _stdoutStream;
     private readonly JsonLineReader _stdout;
 
     private ExpansionWorker(Process process)
     {
         _process = process;
         _stdin = process.StandardInput.BaseStream;
-        _stdout = new JsonLineReader(process.StandardOutput.BaseStream);
+        _requests = new JsonLineWriter(_stdin);
+        _stdoutStream = process.StandardOutput.BaseStream;
+        _stdout = new JsonLineReader(_stdoutStream);
     }
 
     /// <summary>Starts a worker: this executable with <c>serve --in-process</c>; its stderr is ours.</summary>
@@ -79,9 +83,7 @@ internal sealed class ExpansionWorker : IDisposable
         partial = false;
         try
         {
-            _stdin.Write(request.Span);
-            _stdin.WriteByte((byte)'\n');
-            _stdin.Flush();
+            _requests.WriteLine(request.Span);
         }
         catch (IOException)
         {
@@ -94,27 +96,62 @@ internal sealed class ExpansionWorker : IDisposable
         // waited for: with overcommit the kernel's OOM killer may pick any process, and a macro
         // filling memory would take the machine down first.
         var watchdog = new Watchdog(this, timeout, memoryLimit);
-        WorkerFailure? verdict = null;
-        var watching = true;
         bool answered;
         try
         {
-            answered = _stdout.TryCopyMessage(response, StreamAbove, () =>
-            {
-                // The answer has begun: the macro is done, and a large answer is relayed as it comes.
-                verdict = watchdog.Stop();
-                watching = false;
-                return verdict is null;
-            }, out partial);
+            // Once the answer has begun the macro is done, and a large answer is relayed as it
+            // comes: the limits stop applying then.
+            answered = _stdout.TryCopyMessage(new ClientSink(response), StreamAbove, () => watchdog.Stop() is null, out partial);
         }
-        catch (IOException)
+        catch (IOException e) when (e is not ClientGoneException)
         {
             answered = false;
         }
-        if (watching) verdict = watchdog.Stop();
+        finally
+        {
+            // Idempotent: the verdict was fixed when the answer began, if it did.
+            watchdog.Stop();
+        }
         if (answered) return null;
-        return verdict ?? Died();
+        return watchdog.Stop() ?? Died();
     }
+
+    /// <summary>
+    /// The client's side of a relayed answer: a failure to write it means the client has gone,
+    /// which is no fault of the worker (it must not be taken for a worker that died while
+    /// answering) and ends the server as any lost client does.
+    /// </summary>
+    private sealed class ClientSink(IBufferWriter<byte> client) : IBufferWriter<byte>
+    {
+        public void Advance(int count)
+        {
+            try
+            {
+                client.Advance(count);
+            }
+            catch (IOException e)
+            {
+                throw new ClientGoneException(e);
+            }
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            try
+            {
+                return client.GetMemory(sizeHint);
+            }
+            catch (IOException e)
+            {
+                throw new ClientGoneException(e);
+            }
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
+
+    /// <summary>Writing the answer to the client failed: an <see cref="IOException"/>, as the server expects of a lost client.</summary>
+    private sealed class ClientGoneException(IOException inner) : IOException(inner.Message, inner);
 
     // Responses longer than this are relayed in pieces instead of being held whole.
     private const int StreamAbove = 1024 * 1024;
@@ -234,7 +271,10 @@ internal sealed class ExpansionWorker : IDisposable
     {
         try
         {
+            // Both pipes closed: an idle worker reads the end of its input, and one still writing
+            // an answer nobody will read (the client left during it) fails its write; either ends.
             _stdin.Dispose();
+            _stdoutStream.Dispose();
             if (!_process.WaitForExit(TimeSpan.FromSeconds(5))) Kill();
         }
         catch (IOException)
