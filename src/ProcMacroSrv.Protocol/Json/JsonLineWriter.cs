@@ -9,7 +9,6 @@ namespace ProcMacroSrv.Protocol.Json;
 public sealed class JsonLineWriter
 {
     private readonly Stream _stream;
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly ChunkedLine _chunks;
 
     /// <summary>Writes to <paramref name="stream"/>; the writer does not own or dispose it.</summary>
@@ -61,6 +60,16 @@ public sealed class JsonLineWriter
             return 0;
         }
 
+        /// <summary>The message and its newline in the chunk, or empty when it does not fit.</summary>
+        public ReadOnlyMemory<byte> TakeWhole(ReadOnlyMemory<byte> message)
+        {
+            Reset();
+            if (message.Length >= _chunk.Length) return ReadOnlyMemory<byte>.Empty;
+            message.Span.CopyTo(_chunk);
+            _chunk[message.Length] = (byte)'\n';
+            return _chunk.AsMemory(0, message.Length + 1);
+        }
+
         public void Send()
         {
             if (_count == 0) return;
@@ -72,26 +81,22 @@ public sealed class JsonLineWriter
     /// <summary>Writes a request line and flushes.</summary>
     public void WriteRequest(Request request)
     {
-        _buffer.ResetWrittenCount();
-        JsonLegacyWriter.WriteRequest(_buffer, request);
-        Flush();
+        JsonLegacyWriter.WriteRequest(BeginLine(), request);
+        EndLine();
     }
 
     /// <summary>Writes a response line and flushes.</summary>
     public void WriteResponse(Response response)
     {
-        _buffer.ResetWrittenCount();
-        JsonLegacyWriter.WriteResponse(_buffer, response);
-        Flush();
+        JsonLegacyWriter.WriteResponse(BeginLine(), response);
+        EndLine();
     }
 
     /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes.</summary>
     public void WriteLine(ReadOnlySpan<byte> message)
     {
-        // Straight to the stream: a large message is not copied into a buffer of its own size first.
-        _stream.Write(message);
-        _stream.Write("\n"u8);
-        _stream.Flush();
+        BeginLine().Write(message);
+        EndLine();
     }
 
     /// <summary>
@@ -116,43 +121,27 @@ public sealed class JsonLineWriter
     }
 
     /// <summary>Writes a request line and flushes, asynchronously.</summary>
-    public ValueTask WriteRequestAsync(Request request, CancellationToken cancellationToken = default)
-    {
-        _buffer.ResetWrittenCount();
-        JsonLegacyWriter.WriteRequest(_buffer, request);
-        return FlushAsync(cancellationToken);
-    }
+    public ValueTask WriteRequestAsync(Request request, CancellationToken cancellationToken = default) =>
+        WriteLineAsync(JsonLegacyWriter.EncodeRequest(request), cancellationToken);
 
     /// <summary>Writes a response line and flushes, asynchronously.</summary>
-    public ValueTask WriteResponseAsync(Response response, CancellationToken cancellationToken = default)
-    {
-        _buffer.ResetWrittenCount();
-        JsonLegacyWriter.WriteResponse(_buffer, response);
-        return FlushAsync(cancellationToken);
-    }
+    public ValueTask WriteResponseAsync(Response response, CancellationToken cancellationToken = default) =>
+        WriteLineAsync(JsonLegacyWriter.EncodeResponse(response), cancellationToken);
 
     /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes, asynchronously.</summary>
     public async ValueTask WriteLineAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
-        // Straight to the stream, as WriteLine does: a large message is not copied first.
-        await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-        await _stream.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
+        // A message that fits in a chunk goes out with its newline in one write; a larger one is
+        // written as it is (not copied) and its newline after it.
+        var line = _chunks.TakeWhole(message);
+        if (line.IsEmpty)
+        {
+            await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            line = Newline;
+        }
+        await _stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static readonly ReadOnlyMemory<byte> Newline = new[] { (byte)'\n' };
-
-    private void Flush()
-    {
-        _buffer.Write("\n"u8);
-        _stream.Write(_buffer.WrittenSpan);
-        _stream.Flush();
-    }
-
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        _buffer.Write("\n"u8);
-        await _stream.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
 }
