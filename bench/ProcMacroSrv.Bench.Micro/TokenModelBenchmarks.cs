@@ -46,7 +46,7 @@ public class TokenModelBenchmarks
     [Benchmark]
     public int ConcatStreamsThenRead()
     {
-        var s = TokenStream.Concat(_chunks);
+        var s = TokenStream.Empty.Concat(_chunks);
         return s.Count + (s[s.Count - 1] is null ? 1 : 0);
     }
 

@@ -139,10 +139,10 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
         return new TokenStream(this, other);
     }
 
-    /// <summary>The streams one after another.</summary>
-    public static TokenStream Concat(ReadOnlySpan<TokenStream> streams)
+    /// <summary>This stream followed by each of <paramref name="streams"/>, as <see cref="Concat(TokenStream)"/> joins them.</summary>
+    public TokenStream Concat(ReadOnlySpan<TokenStream> streams)
     {
-        var result = Empty;
+        var result = this;
         foreach (var s in streams) result = result.Concat(s);
         return result;
     }

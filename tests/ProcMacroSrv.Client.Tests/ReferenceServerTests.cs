@@ -123,7 +123,7 @@ public class ReferenceServerTests
 
         // Our server-side encoder, given the same result, writes the same bytes.
         var input = ExpansionInput.Decode(request, SpanMode.Id);
-        var ours = input.EncodeResult(TokenStream.Concat([input.Body, input.Body, input.Body]));
+        var ours = input.EncodeResult(TokenStream.Empty.Concat([input.Body, input.Body, input.Body]));
         Assert.Equal(json, Encoding.UTF8.GetString(JsonLegacyWriter.EncodeResponse(ours)));
 
         // And the typed call decodes the expected tokens.
@@ -160,7 +160,7 @@ public class ReferenceServerTests
         Assert.Equal([1u, 1, 0, 0, 9, 7, 8, 2, 9, 12, 7, 8, 2, 12, 15, 7, 8, 2, 15, 18], extended.Tree!.Subtree.ToArray());
 
         var input = ExpansionInput.Decode(request, SpanMode.RustAnalyzer);
-        var ours = input.EncodeResult(TokenStream.Concat([input.Body, input.Body, input.Body]));
+        var ours = input.EncodeResult(TokenStream.Empty.Concat([input.Body, input.Body, input.Body]));
         Assert.Equal(json, Encoding.UTF8.GetString(JsonLegacyWriter.EncodeResponse(ours)));
 
         var result = await server.ExpandMacroAsync(request);

@@ -112,7 +112,7 @@ public class WorkedExampleTests
     {
         var request = Assert.IsType<ExpandMacroRequest>(JsonLegacyReader.ReadRequest(Utf8(RaRequest)));
         var input = ExpansionInput.Decode(request, SpanMode.RustAnalyzer);
-        var response = input.EncodeResult(TokenStream.Concat([input.Body, input.Body, input.Body]));
+        var response = input.EncodeResult(TokenStream.Empty.Concat([input.Body, input.Body, input.Body]));
         Assert.Equal(RaResponse, Encoding.UTF8.GetString(JsonLegacyWriter.EncodeResponse(response)));
     }
 
@@ -143,7 +143,7 @@ public class WorkedExampleTests
         var input = ExpansionInput.Decode(request, SpanMode.Id);
         Assert.Equal(new GlobalSpans(O(100), O(101), O(102)), input.Globals);
         Assert.Null(input.SpanTable);
-        var response = input.EncodeResult(TokenStream.Concat([input.Body, input.Body, input.Body]));
+        var response = input.EncodeResult(TokenStream.Empty.Concat([input.Body, input.Body, input.Body]));
         Assert.Equal(IdResponse, Encoding.UTF8.GetString(JsonLegacyWriter.EncodeResponse(response)));
     }
 

@@ -25,9 +25,7 @@ internal sealed class BridgeInterpreter
     // This expansion's key in the thread's tree cache.
     private readonly ulong _expansion;
     private TokenTree[] _treeScratch = new TokenTree[64];
-    private int _treeScratchUsed;
     private TokenStream[] _streamScratch = new TokenStream[8];
-    private int _streamScratchUsed;
     private readonly MethodPlan?[] _plans;
 
     public BridgeInterpreter(BridgeAbi abi, HandleStore store, TokenServer server)
@@ -130,12 +128,9 @@ internal sealed class BridgeInterpreter
         }
         finally
         {
-            // Decoded arguments hold streams and trees: drop them, but only the slots used.
+            // Decoded arguments hold streams and trees: drop them, but only the slots used. (The
+            // scratch arrays keep theirs until overwritten: the interpreter ends with its expansion.)
             args[..argCount].Clear();
-            _treeScratch.AsSpan(0, _treeScratchUsed).Clear();
-            _treeScratchUsed = 0;
-            _streamScratch.AsSpan(0, _streamScratchUsed).Clear();
-            _streamScratchUsed = 0;
         }
     }
 
@@ -178,7 +173,6 @@ internal sealed class BridgeInterpreter
                     // Stored without the covariant array store's type check (TokenTree is not sealed).
                     ref var slot = ref MemoryMarshal.GetArrayDataReference(trees);
                     for (var i = 0; i < (int)count; i++) Unsafe.Add(ref slot, i) = ReadTree(ref r);
-                    _treeScratchUsed = (int)count;
                     return new RpcValue { Ref = trees, Scalar = (long)count, Present = true };
                 }
                 if (item is { Kind: WireKind.Handle, Handle: HandleType.TokenStream })
@@ -187,12 +181,11 @@ internal sealed class BridgeInterpreter
                     if ((ulong)_streamScratch.Length < count) _streamScratch = new TokenStream[Math.Max((int)count, _streamScratch.Length * 2)];
                     var streams = _streamScratch;
                     for (var i = 0; i < (int)count; i++) streams[i] = (TokenStream)DecodeHandle(item, r.ReadU32()).Ref!;
-                    _streamScratchUsed = (int)count;
                     return new RpcValue { Ref = streams, Scalar = (long)count, Present = true };
                 }
-                var items = new RpcValue[count];
-                for (var i = 0; i < items.Length; i++) items[i] = Decode(item, ref r);
-                return RpcValue.Of(items);
+                // No bridge method takes a vector of anything else (learned tables have only the
+                // built-in signatures).
+                throw new BridgeRpcException($"cannot decode {type}");
             }
             case WireKind.Bound:
             {
@@ -272,8 +265,10 @@ internal sealed class BridgeInterpreter
                 var name = r.ReadUtf8();
                 var raw = r.ReadBool();
                 var span = r.ReadU32();
-                return _trees.FindIdent(_expansion, name, raw, span, out var slot)
-                    ?? _trees.AddIdent(slot, _expansion, new Ident(SymbolCache.Intern(name), raw, _store.SpanOf(span)), span);
+                // One hash of the name serves both caches.
+                var hash = SymbolCache.HashName(name);
+                return _trees.FindIdent(_expansion, name, hash, raw, span, out var slot)
+                    ?? _trees.AddIdent(slot, _expansion, new Ident(SymbolCache.Intern(name, hash), raw, _store.SpanOf(span)), span);
             }
             case 3: return ReadLiteral(ref r);
             default: throw new BridgeRpcException($"invalid token tree tag {tag}");
@@ -392,9 +387,10 @@ internal sealed class BridgeInterpreter
                 // rustc always sends Some(stream), even for an empty group.
                 w.WriteU8(0);
                 w.WriteU32(_store.Alloc(HandleType.TokenStream, g.Stream));
-                w.WriteU32(_store.InternSpan(g.Spans.Open));
-                w.WriteU32(_store.InternSpan(g.Spans.Close));
-                w.WriteU32(_store.InternSpan(g.Spans.Entire));
+                var spans = g.Spans;
+                w.WriteU32(_store.InternSpan(spans.Open));
+                w.WriteU32(_store.InternSpan(spans.Close));
+                w.WriteU32(_store.InternSpan(spans.Entire));
                 break;
             case Punct p:
                 w.WriteU8(1);

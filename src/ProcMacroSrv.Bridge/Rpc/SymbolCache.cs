@@ -22,10 +22,13 @@ internal static class SymbolCache
     private static Symbol[]? t_symbols;
 
     /// <summary>The symbol of <paramref name="utf8"/>; throws as <see cref="RpcReader.ReadString"/> does when it is not UTF-8.</summary>
-    public static Symbol Intern(ReadOnlySpan<byte> utf8)
+    public static Symbol Intern(ReadOnlySpan<byte> utf8) => Intern(utf8, HashName(utf8));
+
+    /// <summary>As <see cref="Intern(ReadOnlySpan{byte})"/>, with <see cref="HashName"/> of <paramref name="utf8"/> already computed.</summary>
+    public static Symbol Intern(ReadOnlySpan<byte> utf8, uint hash)
     {
         var symbols = t_symbols ??= new Symbol[Slots];
-        ref var slot = ref symbols[HashName(utf8) & (Slots - 1)];
+        ref var slot = ref symbols[hash & (Slots - 1)];
         // An empty symbol (a literal "") is never taken from the cache: an empty slot's
         // default(Symbol) has the same text but is not an interned symbol.
         if (utf8.Length > 0 && slot.Text.Length == utf8.Length && Ascii.Equals(utf8, slot.Text)) return slot;

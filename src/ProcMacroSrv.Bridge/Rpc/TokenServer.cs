@@ -84,9 +84,8 @@ internal sealed class TokenServer
             case BridgeOp.TsConcatStreams:
             {
                 // The streams arrive in the interpreter's scratch array (Scalar of them).
-                var result = a[0].Present ? a[0].Stream : TokenStream.Empty;
-                foreach (var s in new ReadOnlySpan<TokenStream>((TokenStream[])a[1].Ref!, 0, (int)a[1].Scalar)) result = result.Concat(s);
-                return RpcValue.Of(result);
+                var baseStream = a[0].Present ? a[0].Stream : TokenStream.Empty;
+                return RpcValue.Of(baseStream.Concat(new ReadOnlySpan<TokenStream>((TokenStream[])a[1].Ref!, 0, (int)a[1].Scalar)));
             }
             case BridgeOp.TsIntoTrees:
                 // The stream itself: the interpreter writes its trees, so nothing is copied.

@@ -67,10 +67,14 @@ internal sealed class TreeCache
         return punct;
     }
 
-    /// <summary>The cached ident for these wire values, or null; <paramref name="slot"/> is where to <see cref="AddIdent"/> the new one.</summary>
-    public Ident? FindIdent(ulong expansion, ReadOnlySpan<byte> name, bool raw, uint span, out int slot)
+    /// <summary>
+    /// The cached ident for these wire values (<paramref name="nameHash"/> is
+    /// <see cref="SymbolCache.HashName"/> of <paramref name="name"/>), or null;
+    /// <paramref name="slot"/> is where to <see cref="AddIdent"/> the new one.
+    /// </summary>
+    public Ident? FindIdent(ulong expansion, ReadOnlySpan<byte> name, uint nameHash, bool raw, uint span, out int slot)
     {
-        slot = IdentSlot(name, raw, span);
+        slot = IdentSlot(nameHash, raw, span);
         // Names whose hashes agree share a slot, so the name is compared; only ASCII names ever
         // match, as comparing bytes with chars is exact for them.
         return _idents[slot] is { } ident && _identKeys[slot] == (expansion | span) && ident.IsRaw == raw && Ascii.Equals(name, ident.Name.Text)
@@ -87,10 +91,10 @@ internal sealed class TreeCache
     }
 
     /// <summary>The one slot a punct may be cached in (different keys may share it).</summary>
-    internal static int PunctSlot(byte ch, bool joint, uint span) => (int)(Mix(span, (uint)ch << 1 | (joint ? 1u : 0u)) & (Slots - 1));
+    private static int PunctSlot(byte ch, bool joint, uint span) => (int)(Mix(span, (uint)ch << 1 | (joint ? 1u : 0u)) & (Slots - 1));
 
     /// <summary>The one slot an ident may be cached in (different keys may share it).</summary>
-    internal static int IdentSlot(ReadOnlySpan<byte> name, bool raw, uint span) => (int)(Mix(span, SymbolCache.HashName(name) ^ (raw ? 1u : 0u)) & (Slots - 1));
+    internal static int IdentSlot(uint nameHash, bool raw, uint span) => (int)(Mix(span, nameHash ^ (raw ? 1u : 0u)) & (Slots - 1));
 
     private static uint Mix(uint span, uint key)
     {
