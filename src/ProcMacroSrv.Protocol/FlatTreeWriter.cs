@@ -101,8 +101,9 @@ internal sealed class FlatTreeWriter
     private uint Enqueue(Group group)
     {
         // Open before close: the order in which a table-backed writer sees them.
-        var open = _spans.Write(group.Spans.Open);
-        var close = _spans.Write(group.Spans.Close);
+        var spans = group.Spans;
+        var open = _spans.Write(spans.Open);
+        var close = _spans.Write(spans.Close);
         return AddSubtree(open, close, DelimiterToWire(group.Delimiter), group.Stream);
     }
 

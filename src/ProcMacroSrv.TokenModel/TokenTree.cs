@@ -190,8 +190,7 @@ public sealed class Group : TokenTree
         get => _sides?.DocComment;
         init
         {
-            var spans = Spans;
-            _sides = value is null && spans.Open == _entire && spans.Close == _entire ? null : new Sides(spans.Open, spans.Close, value);
+            if (value is not null || _sides is not null) _sides = new Sides(_sides?.Open ?? _entire, _sides?.Close ?? _entire, value);
         }
     }
 

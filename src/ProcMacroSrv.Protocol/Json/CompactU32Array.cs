@@ -34,7 +34,8 @@ internal static class CompactU32Array
             // JSON has no leading zeros; ten digits are enough for any u32.
             if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return null;
             values[count++] = (uint)value;
-            if (i == text.Length) return count == values.Length ? values : null;
+            // Every comma was consumed between two numbers, so the array is full here.
+            if (i == text.Length) return values;
             if (text[i] != ',') return null;
             i++;
         }

@@ -364,9 +364,10 @@ public static class TokenPrinter
     /// <summary>A literal as <c>Literal::to_string</c> gives it.</summary>
     public static string LiteralToString(Literal literal)
     {
-        var sb = new StringBuilder();
-        AppendLiteral(sb, literal);
-        return sb.ToString();
+        // Also the text of every literal of an old-layout FlatTree: one concatenation, and for a
+        // number without suffix the symbol itself.
+        var (open, close) = Quotes(literal);
+        return string.Concat(open, literal.Symbol.Text, close, literal.Suffix?.Text);
     }
 
     private static readonly string[] RawOpen = new string[3 * 256];
