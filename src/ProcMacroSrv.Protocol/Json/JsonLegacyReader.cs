@@ -168,12 +168,7 @@ public static class JsonLegacyReader
                 Next(ref r);
                 tree = ReadFlatTree(ref r, ref message, "tree");
             }
-            else if (r.ValueTextEquals("span_data_table"u8))
-            {
-                CheckDuplicate(table is not null, "span_data_table");
-                Next(ref r);
-                table = ReadU32Array(ref r, ref message, "span_data_table");
-            }
+            else if (r.ValueTextEquals("span_data_table"u8)) ReadU32Field(ref r, ref message, ref table, "span_data_table");
             else
             {
                 r.Skip();
@@ -315,13 +310,8 @@ public static class JsonLegacyReader
                 Next(ref r);
                 globals = ReadGlobalSpanRefs(ref r);
             }
-            else if (r.ValueTextEquals("span_data_table"u8))
-            {
-                CheckDuplicate(table is not null, "span_data_table");
-                Next(ref r);
-                // Missing means empty, but null is a type error (section 2.4).
-                table = ReadU32Array(ref r, ref message, "span_data_table");
-            }
+            // Missing means empty, but null is a type error (section 2.4).
+            else if (r.ValueTextEquals("span_data_table"u8)) ReadU32Field(ref r, ref message, ref table, "span_data_table");
             else
             {
                 r.Skip();
@@ -394,7 +384,7 @@ public static class JsonLegacyReader
         return new GlobalSpanRefs(def ?? throw Missing("def_site"), call ?? throw Missing("call_site"), mixed ?? throw Missing("mixed_site"));
     }
 
-    // One of the FlatTree's u32 arrays: each may appear once.
+    // A u32 array field (the FlatTree's arrays, a span table): each may appear once.
     private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref uint[]? field, string name)
     {
         CheckDuplicate(field is not null, name);
