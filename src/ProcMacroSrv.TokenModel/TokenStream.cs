@@ -28,6 +28,9 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
     // joining large streams stays O(1) whatever the order.
     private const int CopyLimit = 32;
 
+    // The longest stream an append copies or regrows rather than linking to.
+    private const int RegrowLimit = CopyLimit * 8;
+
     // Either a TokenTree[] (this stream is its first Count trees) or a Join. Replaced once (a join
     // by its flattened array), never mutated, so a reader that loads it once sees a consistent value.
     // The slots of an array after the longest stream made of it are null until an append claims
@@ -83,13 +86,13 @@ public sealed class TokenStream : IReadOnlyList<TokenTree>
         {
             // Extend the join's right side when this is its newest version and it is small enough
             // to regrow; otherwise link the new trees, so that appending never copies a long stream.
-            return join.Right.TryExtendNewest(trees, growLimit: CopyLimit * 8) is { } right
+            return join.Right.TryExtendNewest(trees, growLimit: RegrowLimit) is { } right
                 ? new TokenStream(join.Left, right)
                 : new TokenStream(this, Of(trees));
         }
         // An older version (its array already extended by another stream): a long one is
         // linked to, a short one copied.
-        if (Count > CopyLimit * 8) return new TokenStream(this, Of(trees));
+        if (Count > RegrowLimit) return new TokenStream(this, Of(trees));
         var old = (TokenTree[])_repr;
         var items = new TokenTree[Capacity(Count + trees.Length)];
         old.AsSpan(0, Count).CopyTo(items);
