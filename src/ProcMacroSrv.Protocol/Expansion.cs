@@ -92,10 +92,12 @@ public sealed class ExpansionInput
     /// The response for a successful expansion: <see cref="ExpandMacroResponse"/> in Id mode,
     /// <see cref="ExpandMacroExtendedResponse"/> with the whole span table in RustAnalyzer mode.
     /// </summary>
+    /// <param name="result">The macro's output.</param>
+    /// <param name="buffers">Where the tree's arrays come from (see <see cref="FlatTree.FromTokenStream"/>), or null.</param>
     /// <exception cref="ProtocolException">The result has a span the mode cannot express.</exception>
-    public Response EncodeResult(TokenStream result)
+    public Response EncodeResult(TokenStream result, WireBuffers? buffers = null)
     {
-        var tree = FlatTree.FromTokenStream(result, Globals.CallSite, _spanWriter, ApiVersion);
+        var tree = FlatTree.FromTokenStream(result, Globals.CallSite, _spanWriter, ApiVersion, buffers);
         return SpanTable is null
             ? ExpandMacroResponse.Ok(tree)
             : ExpandMacroExtendedResponse.Ok(tree, SpanTable.ToWire(ApiVersion));

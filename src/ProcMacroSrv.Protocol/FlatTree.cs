@@ -14,11 +14,12 @@ namespace ProcMacroSrv.Protocol;
 /// </remarks>
 public sealed class FlatTree
 {
-    private readonly uint[] _subtree;
-    private readonly uint[] _literal;
-    private readonly uint[] _punct;
-    private readonly uint[] _ident;
-    private readonly uint[] _tokenTree;
+    // Views, not arrays: a tree read or written with WireBuffers uses the front of lent arrays.
+    private readonly ReadOnlyMemory<uint> _subtree;
+    private readonly ReadOnlyMemory<uint> _literal;
+    private readonly ReadOnlyMemory<uint> _punct;
+    private readonly ReadOnlyMemory<uint> _ident;
+    private readonly ReadOnlyMemory<uint> _tokenTree;
     private readonly string[] _text;
 
     /// <summary>Wraps six arrays as they are on the wire. The arrays are owned by the tree afterwards. Nothing is validated until decoding.</summary>
@@ -32,20 +33,32 @@ public sealed class FlatTree
         _text = text ?? throw new ArgumentNullException(nameof(text));
     }
 
+    // The reader's and writer's constructor: the numbers may be the front of lent arrays.
+    internal FlatTree(ReadOnlyMemory<uint> subtree, ReadOnlyMemory<uint> literal, ReadOnlyMemory<uint> punct,
+        ReadOnlyMemory<uint> ident, ReadOnlyMemory<uint> tokenTree, string[] text)
+    {
+        _subtree = subtree;
+        _literal = literal;
+        _punct = punct;
+        _ident = ident;
+        _tokenTree = tokenTree;
+        _text = text;
+    }
+
     /// <summary>Subtree records: <c>open, close, kind, first_child, end_child</c> (4 u32 without <c>close</c> below version 2).</summary>
-    public ReadOnlySpan<uint> Subtree => _subtree;
+    public ReadOnlySpan<uint> Subtree => _subtree.Span;
 
     /// <summary>Literal records: <c>span, text, kind, suffix</c> (2 u32, <c>span, text</c>, below version 5).</summary>
-    public ReadOnlySpan<uint> Literal => _literal;
+    public ReadOnlySpan<uint> Literal => _literal.Span;
 
     /// <summary>Punct records: <c>span, char, spacing</c>.</summary>
-    public ReadOnlySpan<uint> Punct => _punct;
+    public ReadOnlySpan<uint> Punct => _punct.Span;
 
     /// <summary>Ident records: <c>span, text, is_raw</c> (2 u32, <c>span, text</c>, below version 5).</summary>
-    public ReadOnlySpan<uint> Ident => _ident;
+    public ReadOnlySpan<uint> Ident => _ident.Span;
 
     /// <summary>Children of all subtrees: <c>index &lt;&lt; 2 | tag</c> (0 subtree, 1 literal, 2 punct, 3 ident).</summary>
-    public ReadOnlySpan<uint> TokenTree => _tokenTree;
+    public ReadOnlySpan<uint> TokenTree => _tokenTree.Span;
 
     /// <summary>The interned strings of this tree.</summary>
     public IReadOnlyList<string> Text => _text;
@@ -64,7 +77,7 @@ public sealed class FlatTree
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(spans);
         ApiVersion.EnsureSupported(apiVersion);
-        return FlatTreeWriter.Write(root, spans, apiVersion);
+        return FlatTreeWriter.Write(root, spans, apiVersion, buffers: null);
     }
 
     /// <summary>
@@ -76,8 +89,9 @@ public sealed class FlatTree
     /// <param name="callSite">The request's call-site span.</param>
     /// <param name="spans">How spans become references; called in wire order.</param>
     /// <param name="apiVersion">The layout to write.</param>
+    /// <param name="buffers">Where to take the arrays from; the tree is then valid until their next <see cref="WireBuffers.Reclaim"/>. Null: new arrays, owned by the tree.</param>
     /// <exception cref="ProtocolException">A span cannot be written in the span mode, or the tree is too large for 30-bit indices.</exception>
-    public static FlatTree FromTokenStream(TokenStream stream, Span callSite, ISpanWriter spans, uint apiVersion = ApiVersion.Current)
+    public static FlatTree FromTokenStream(TokenStream stream, Span callSite, ISpanWriter spans, uint apiVersion = ApiVersion.Current, WireBuffers? buffers = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(spans);
@@ -86,8 +100,8 @@ public sealed class FlatTree
         // which fixes its position in a RustAnalyzer-mode response table.
         var callSiteRef = spans.Write(callSite);
         return stream.Count == 1 && stream[0] is Group single
-            ? FlatTreeWriter.Write(single, spans, apiVersion)
-            : FlatTreeWriter.WriteRoot(callSiteRef, stream, spans, apiVersion);
+            ? FlatTreeWriter.Write(single, spans, apiVersion, buffers)
+            : FlatTreeWriter.WriteRoot(callSiteRef, stream, spans, apiVersion, buffers);
     }
 
     /// <summary>
@@ -121,11 +135,6 @@ public sealed class FlatTree
         return new FlatTreeReader(this, spans, apiVersion, legacyLiteralParser ?? LegacyLiteralText.Parse).Read();
     }
 
-    internal uint[] SubtreeArray => _subtree;
-    internal uint[] LiteralArray => _literal;
-    internal uint[] PunctArray => _punct;
-    internal uint[] IdentArray => _ident;
-    internal uint[] TokenTreeArray => _tokenTree;
     internal string[] TextArray => _text;
 }
 

@@ -41,17 +41,17 @@ internal sealed class FlatTreeReader
 
     public Group Read()
     {
-        var subtree = _tree.SubtreeArray;
+        var subtree = _tree.Subtree;
         CheckRecords("subtree", subtree.Length, _subtreeSize);
-        CheckRecords("literal", _tree.LiteralArray.Length, _literalSize);
-        CheckRecords("punct", _tree.PunctArray.Length, PunctSize);
-        CheckRecords("ident", _tree.IdentArray.Length, _identSize);
+        CheckRecords("literal", _tree.Literal.Length, _literalSize);
+        CheckRecords("punct", _tree.Punct.Length, PunctSize);
+        CheckRecords("ident", _tree.Ident.Length, _identSize);
         var subtreeCount = subtree.Length / _subtreeSize;
         if (subtreeCount == 0)
             throw new ProtocolException("FlatTree has an empty subtree array, so it has no root");
         ValidateRecords(subtreeCount);
 
-        var tokenTree = _tree.TokenTreeArray;
+        var tokenTree = _tree.TokenTree;
         var built = new Group?[subtreeCount];
         var taken = new bool[subtreeCount];
         var claimed = new bool[tokenTree.Length];
@@ -108,7 +108,7 @@ internal sealed class FlatTreeReader
 
     private TokenModel.Literal ReadLiteral(uint index)
     {
-        var records = _tree.LiteralArray;
+        var records = _tree.Literal;
         var r = RecordOffset("literal", index, records.Length, _literalSize);
         var span = _spans.Read(records[r]);
         if (_literalSize == 2)
@@ -131,14 +131,14 @@ internal sealed class FlatTreeReader
 
     private TokenModel.Punct ReadPunct(uint index)
     {
-        var records = _tree.PunctArray;
+        var records = _tree.Punct;
         var r = RecordOffset("punct", index, records.Length, PunctSize);
         return new TokenModel.Punct((char)records[r + 1], records[r + 2] == 1 ? Spacing.Joint : Spacing.Alone, _spans.Read(records[r]));
     }
 
     private TokenModel.Ident ReadIdent(uint index)
     {
-        var records = _tree.IdentArray;
+        var records = _tree.Ident;
         var r = RecordOffset("ident", index, records.Length, _identSize);
         var span = _spans.Read(records[r]);
         var name = TextAt("ident", index, records[r + 1]);
@@ -155,14 +155,14 @@ internal sealed class FlatTreeReader
     {
         // The reference checks these when it cuts the arrays into records, before building
         // anything, so even records that nothing refers to must be valid.
-        var subtree = _tree.SubtreeArray;
+        var subtree = _tree.Subtree;
         for (var i = 0; i < subtreeCount; i++)
         {
             var kind = subtree[i * _subtreeSize + _subtreeSize - 3];
             if (kind > 3)
                 throw new ProtocolException($"subtree {i}: delimiter kind {kind} is not one of 0 (invisible), 1 (parenthesis), 2 (brace), 3 (bracket)");
         }
-        var punct = _tree.PunctArray;
+        var punct = _tree.Punct;
         for (var i = 0; i < punct.Length / PunctSize; i++)
         {
             var ch = punct[i * PunctSize + 1];
@@ -176,7 +176,7 @@ internal sealed class FlatTreeReader
         }
         if (_literalSize == 4)
         {
-            var literal = _tree.LiteralArray;
+            var literal = _tree.Literal;
             for (var i = 0; i < literal.Length / 4; i++)
             {
                 var kind = literal[i * 4 + 2] & 0xFF;

@@ -10,9 +10,11 @@ namespace ProcMacroSrv.Protocol;
 /// table, so it follows the reference step by step.
 /// </summary>
 /// <remarks>
-/// The tree is counted first, so every array is allocated once at its final size: a large
+/// The tree is counted first, so every array is taken once at its final size: a large
 /// expansion writes hundreds of thousands of numbers, and growing lists (then copying them
-/// into exact arrays) allocated about three times the output on the large-object heap.
+/// into exact arrays) allocated about three times the output on the large-object heap. With
+/// <see cref="WireBuffers"/> the arrays are lent ones, longer than needed and not cleared; every
+/// slot up to the counted size is written, and the tree views only those.
 /// </remarks>
 internal sealed class FlatTreeWriter
 {
@@ -32,35 +34,37 @@ internal sealed class FlatTreeWriter
     private readonly List<string> _text = [];
     private readonly Dictionary<string, uint> _textIndex = new(StringComparer.Ordinal);
 
-    private FlatTreeWriter(ISpanWriter spans, uint version, TokenStream rootChildren)
+    private FlatTreeWriter(ISpanWriter spans, uint version, TokenStream rootChildren, WireBuffers? buffers)
     {
         _spans = spans;
         _subtreeSize = SubtreeSize(version);
         _extendedLeaves = version >= ApiVersion.ExtendedLeafData;
         var counts = Count(rootChildren);
-        _subtree = new uint[checked(counts.Subtrees * _subtreeSize)];
-        _literal = new uint[checked(counts.Literals * LiteralSize(version))];
-        _punct = new uint[checked(counts.Puncts * PunctSize)];
-        _ident = new uint[checked(counts.Idents * IdentSize(version))];
-        _tokenTree = new uint[counts.Children];
+        _subtree = Take(buffers, checked(counts.Subtrees * _subtreeSize));
+        _literal = Take(buffers, checked(counts.Literals * LiteralSize(version)));
+        _punct = Take(buffers, checked(counts.Puncts * PunctSize));
+        _ident = Take(buffers, checked(counts.Idents * IdentSize(version)));
+        _tokenTree = Take(buffers, counts.Children);
         _children = new TokenStream[counts.Subtrees];
     }
 
     /// <summary>Writes <paramref name="root"/> as subtree 0, with its own delimiter and spans.</summary>
-    public static FlatTree Write(Group root, ISpanWriter spans, uint version)
+    public static FlatTree Write(Group root, ISpanWriter spans, uint version, WireBuffers? buffers)
     {
-        var writer = new FlatTreeWriter(spans, version, root.Stream);
+        var writer = new FlatTreeWriter(spans, version, root.Stream, buffers);
         writer.Enqueue(root);
         return writer.Finish();
     }
 
     /// <summary>Writes an invisible root whose open and close are both <paramref name="callSite"/>.</summary>
-    public static FlatTree WriteRoot(uint callSite, TokenStream children, ISpanWriter spans, uint version)
+    public static FlatTree WriteRoot(uint callSite, TokenStream children, ISpanWriter spans, uint version, WireBuffers? buffers)
     {
-        var writer = new FlatTreeWriter(spans, version, children);
+        var writer = new FlatTreeWriter(spans, version, children, buffers);
         writer.AddSubtree(callSite, callSite, 0, children);
         return writer.Finish();
     }
+
+    private static uint[] Take(WireBuffers? buffers, int length) => buffers is null ? new uint[length] : buffers.Rent(length);
 
     private readonly record struct Counts(int Subtrees, int Literals, int Puncts, int Idents, int Children);
 
@@ -110,7 +114,13 @@ internal sealed class FlatTreeWriter
     private FlatTree Finish()
     {
         for (var i = 0; i < _subtreeCount; i++) WriteChildren(i, _children[i]);
-        return new FlatTree(_subtree, _literal, _punct, _ident, _tokenTree, _text.ToArray());
+        return new FlatTree(
+            _subtree.AsMemory(0, _subtreeCount * _subtreeSize),
+            _literal.AsMemory(0, _literalEnd),
+            _punct.AsMemory(0, _punctEnd),
+            _ident.AsMemory(0, _identEnd),
+            _tokenTree.AsMemory(0, _tokenTreeEnd),
+            _text.ToArray());
     }
 
     private uint AddSubtree(uint open, uint close, uint kind, TokenStream children)

@@ -14,11 +14,19 @@ internal static class CompactU32Array
     /// The numbers of <paramref name="text"/>, or null when it is anything but decimal u32s
     /// without leading zeros, separated by single commas (then the general reader takes over).
     /// </summary>
-    public static uint[]? Parse(ReadOnlySpan<byte> text)
+    public static uint[]? Parse(ReadOnlySpan<byte> text) => Parse(text, lender: null, out _);
+
+    /// <summary>
+    /// As <see cref="Parse(ReadOnlySpan{byte})"/>, into an array lent by <paramref name="lender"/>
+    /// (at least <paramref name="count"/> long, the number of values) or, without one, a new array
+    /// of exactly <paramref name="count"/>.
+    /// </summary>
+    public static uint[]? Parse(ReadOnlySpan<byte> text, WireBuffers? lender, out int count)
     {
+        count = 0;
         if (text.IsEmpty) return [];
-        var values = new uint[text.Count((byte)',') + 1];
-        var count = 0;
+        var numbers = text.Count((byte)',') + 1;
+        var values = lender is null ? new uint[numbers] : lender.Rent(numbers);
         var i = 0;
         while (true)
         {
@@ -34,7 +42,7 @@ internal static class CompactU32Array
             // JSON has no leading zeros; ten digits are enough for any u32.
             if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return null;
             values[count++] = (uint)value;
-            // Every comma was consumed between two numbers, so the array is full here.
+            // Every comma was consumed between two numbers, so all of them are read here.
             if (i == text.Length) return values;
             if (text[i] != ',') return null;
             i++;

@@ -30,16 +30,21 @@ public static class JsonLegacyReader
     };
 
     /// <summary>Reads one request (one line, without its newline).</summary>
+    /// <param name="json">The message.</param>
+    /// <param name="buffers">
+    /// Where the number arrays of the request's trees go; the request is then valid until their
+    /// next <see cref="WireBuffers.Reclaim"/>. Null: new arrays, owned by the request.
+    /// </param>
     /// <exception cref="ProtocolException">The message is malformed.</exception>
-    public static Request ReadRequest(ReadOnlySpan<byte> json) => Read(json, ReadRequestValue);
+    public static Request ReadRequest(ReadOnlySpan<byte> json, WireBuffers? buffers = null) => Read(json, buffers, ReadRequestValue);
 
     /// <summary>Reads one response (one line, without its newline).</summary>
     /// <exception cref="ProtocolException">The message is malformed.</exception>
-    public static Response ReadResponse(ReadOnlySpan<byte> json) => Read(json, ReadResponseValue);
+    public static Response ReadResponse(ReadOnlySpan<byte> json) => Read(json, buffers: null, ReadResponseValue);
 
-    private static T Read<T>(ReadOnlySpan<byte> json, ValueReader<T> readValue)
+    private static T Read<T>(ReadOnlySpan<byte> json, WireBuffers? buffers, ValueReader<T> readValue)
     {
-        var message = new Message(json);
+        var message = new Message(json) { Buffers = buffers };
         var r = new Utf8JsonReader(json, Options);
         try
         {
@@ -384,18 +389,27 @@ public static class JsonLegacyReader
         return new GlobalSpanRefs(def ?? throw Missing("def_site"), call ?? throw Missing("call_site"), mixed ?? throw Missing("mixed_site"));
     }
 
-    // A u32 array field (the FlatTree's arrays, a span table): each may appear once.
+    // A u32 array field: each may appear once. A span table is an array of its own (the
+    // messages' public type); a FlatTree's arrays may be lent by the message's buffers.
     private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref uint[]? field, string name)
     {
         CheckDuplicate(field is not null, name);
         Next(ref r);
-        field = ReadU32Array(ref r, ref message, name);
+        field = ReadU32Array(ref r, ref message, name, lender: null, out _);
+    }
+
+    private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref ReadOnlyMemory<uint>? field, string name)
+    {
+        CheckDuplicate(field is not null, name);
+        Next(ref r);
+        var values = ReadU32Array(ref r, ref message, name, message.Buffers, out var count);
+        field = values.AsMemory(0, count);
     }
 
     private static FlatTree ReadFlatTree(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectObject(ref r, $"struct FlatTree ({what})");
-        uint[]? subtree = null, literal = null, punct = null, ident = null, tokenTree = null;
+        ReadOnlyMemory<uint>? subtree = null, literal = null, punct = null, ident = null, tokenTree = null;
         string[]? text = null;
         while (NextProperty(ref r))
         {
@@ -424,14 +438,16 @@ public static class JsonLegacyReader
             text ?? throw Missing("text", what));
     }
 
-    private static uint[] ReadU32Array(ref Utf8JsonReader r, ref Message message, string what)
+    // The numbers of an array: `count` of them at the front of the result, which is lent by
+    // `lender` or, without one, exactly `count` long.
+    private static uint[] ReadU32Array(ref Utf8JsonReader r, ref Message message, string what, WireBuffers? lender, out int count)
     {
         ExpectArray(ref r, what, "a sequence of u32");
-        if (message.TryReadCompactU32Array(ref r) is { } values) return values;
+        if (message.TryReadCompactU32Array(ref r, lender, out count) is { } values) return values;
         // Anything but the compact form (spaces, signs, fractions, leading zeros, values out of
         // range, other types) is read token by token, which reports errors as serde would.
         var buffer = message.Scratch ??= new uint[256];
-        var count = 0;
+        count = 0;
         while (true)
         {
             Next(ref r);
@@ -444,7 +460,10 @@ public static class JsonLegacyReader
             }
             buffer[count++] = value;
         }
-        return count == 0 ? [] : buffer.AsSpan(0, count).ToArray();
+        if (count == 0) return [];
+        var result = lender is null ? new uint[count] : lender.Rent(count);
+        buffer.AsSpan(0, count).CopyTo(result);
+        return result;
     }
 
     private static string[] ReadStringArray(ref Utf8JsonReader r, string what)
@@ -594,17 +613,21 @@ public static class JsonLegacyReader
         /// <summary>A buffer for arrays read token by token; one per message, grown as needed.</summary>
         public uint[]? Scratch;
 
+        /// <summary>Where a FlatTree's arrays are taken from, or null for new arrays.</summary>
+        public WireBuffers? Buffers;
+
         /// <summary>
         /// With the reader on an array's <c>[</c>: reads the array if it is in serde_json's compact
         /// form (decimal u32s without leading zeros, separated by commas, no spaces) and leaves the
         /// reader on its <c>]</c>; otherwise returns null and leaves the reader where it was.
         /// </summary>
-        public uint[]? TryReadCompactU32Array(ref Utf8JsonReader r)
+        public uint[]? TryReadCompactU32Array(ref Utf8JsonReader r, WireBuffers? lender, out int count)
         {
+            count = 0;
             var start = _readerStart + (int)r.BytesConsumed;
             var rest = _json[start..];
             var length = rest.IndexOf((byte)']');
-            if (length < 0 || CompactU32Array.Parse(rest[..length]) is not { } values) return null;
+            if (length < 0 || CompactU32Array.Parse(rest[..length], lender, out count) is not { } values) return null;
             // A new reader over the rest of the message, in the state after the `[`: its next
             // token is the `]`, and it goes on with the array's nesting and the reader options.
             _readerStart = start + length;

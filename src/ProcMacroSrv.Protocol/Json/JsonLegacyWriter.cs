@@ -145,15 +145,15 @@ public static class JsonLegacyWriter
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(tree);
         Raw(output, "{\"subtree\":"u8);
-        NumberArray(output, tree.SubtreeArray);
+        NumberArray(output, tree.Subtree);
         Raw(output, ",\"literal\":"u8);
-        NumberArray(output, tree.LiteralArray);
+        NumberArray(output, tree.Literal);
         Raw(output, ",\"punct\":"u8);
-        NumberArray(output, tree.PunctArray);
+        NumberArray(output, tree.Punct);
         Raw(output, ",\"ident\":"u8);
-        NumberArray(output, tree.IdentArray);
+        NumberArray(output, tree.Ident);
         Raw(output, ",\"token_tree\":"u8);
-        NumberArray(output, tree.TokenTreeArray);
+        NumberArray(output, tree.TokenTree);
         Raw(output, ",\"text\":["u8);
         var text = tree.TextArray;
         for (var i = 0; i < text.Length; i++)
@@ -261,7 +261,7 @@ public static class JsonLegacyWriter
         Raw(output, "}"u8);
     }
 
-    private static void NumberArray(IBufferWriter<byte> output, uint[] values)
+    private static void NumberArray(IBufferWriter<byte> output, ReadOnlySpan<uint> values)
     {
         Raw(output, "["u8);
         // The text of recent large numbers, by a hash of the value: a span table repeats the

@@ -27,12 +27,13 @@ internal sealed class ExpansionService : IDisposable
     /// <summary>The connection's span mode; every connection starts in Id mode.</summary>
     public SpanMode SpanMode { get; private set; } = SpanMode.Id;
 
-    public Response Handle(Request request) => request switch
+    /// <summary>The answer to <paramref name="request"/>; its trees take their arrays from <paramref name="buffers"/>.</summary>
+    public Response Handle(Request request, WireBuffers buffers) => request switch
     {
         ApiVersionCheckRequest => new ApiVersionCheckResponse(ApiVersion.Current),
         SetConfigRequest config => SetConfig(config),
         ListMacrosRequest list => ListMacros(list),
-        ExpandMacroRequest expand => ExpandMacro(expand),
+        ExpandMacroRequest expand => ExpandMacro(expand, buffers),
         _ => throw new ProtocolException($"unsupported request {request.GetType().Name}"),
     };
 
@@ -53,7 +54,7 @@ internal sealed class ExpansionService : IDisposable
         })).ToArray());
     }
 
-    private Response ExpandMacro(ExpandMacroRequest request)
+    private Response ExpandMacro(ExpandMacroRequest request, WireBuffers buffers)
     {
         // Decoding first: a malformed tree is the request's fault whatever the dylib.
         var input = ExpansionInput.Decode(request, SpanMode);
@@ -79,7 +80,7 @@ internal sealed class ExpansionService : IDisposable
             Console.Error.WriteLine($"proc-macro-srv: {leak}");
             return input.EncodeError(leak);
         }
-        return result.Output is { } output ? input.EncodeResult(output) : input.EncodeError(result.PanicMessage ?? string.Empty);
+        return result.Output is { } output ? input.EncodeResult(output, buffers) : input.EncodeError(result.PanicMessage ?? string.Empty);
     }
 
     private bool TryLoad(string path, out ProcMacroLibrary library, out string error)

@@ -12,14 +12,27 @@ internal sealed class InProcessHandler : IRequestHandler, IDisposable
 {
     private readonly ExpansionService _service = new();
 
-    public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response) =>
-        JsonLegacyWriter.WriteResponse(response, Respond(request.Span));
+    // The number arrays of a request's trees and of its answer's: lent for one Answer call.
+    private readonly WireBuffers _buffers = new();
+
+    public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
+    {
+        try
+        {
+            JsonLegacyWriter.WriteResponse(response, Respond(request.Span));
+        }
+        finally
+        {
+            // Request and response are both written or dropped by now.
+            _buffers.Reclaim();
+        }
+    }
 
     private Response Respond(ReadOnlySpan<byte> line)
     {
         try
         {
-            return _service.Handle(JsonLegacyReader.ReadRequest(line));
+            return _service.Handle(JsonLegacyReader.ReadRequest(line, _buffers), _buffers);
         }
         catch (ProtocolException e)
         {
