@@ -31,6 +31,21 @@ public class TokenStreamTests
     }
 
     [Fact]
+    public void AStreamAdoptingAnArrayOfOneKindOfTreeReadsAndGrowsLikeAnyOther()
+    {
+        // A Punct[] passed as TokenTree[]: the stream must neither take it for a join nor fail
+        // when it writes another kind of tree after it.
+        Punct[] puncts = [new('+', Spacing.Alone, Span.Opaque(1)), new('-', Spacing.Alone, Span.Opaque(2))];
+        var stream = TokenStream.Adopt(puncts);
+        var ident = new Ident(Symbol.Intern("x"), false, Span.Opaque(3));
+        var grown = stream.Append([ident]);
+
+        Assert.Equal(puncts, stream.AsSpan().ToArray());
+        Assert.Equal([puncts[0], puncts[1], ident], grown.AsSpan().ToArray());
+        Assert.Same(ident, grown[2]);
+    }
+
+    [Fact]
     public void AClonedStreamExtendedTwiceGivesTwoIndependentStreams()
     {
         var input = TokenStream.Of(Trees(4));

@@ -16,7 +16,7 @@ namespace ProcMacroSrv.Bridge.Rpc;
 /// </remarks>
 internal static class SymbolCache
 {
-    private const int Slots = 4096;
+    private const int Slots = 16384;
 
     [ThreadStatic]
     private static Symbol[]? t_symbols;
