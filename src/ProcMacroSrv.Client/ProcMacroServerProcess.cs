@@ -233,7 +233,7 @@ public sealed class ProcMacroServerProcess : IAsyncDisposable, IDisposable
                 case ExpandMacroResponse plain:
                     return new ExpansionResult(plain, null, null, null, plain.Error);
                 case ExpandMacroExtendedResponse { Tree: { } tree } extended:
-                    var table = SpanDataTable.FromWire(extended.SpanDataTable, EffectiveVersion);
+                    var table = SpanDataTable.FromWire(extended.SpanDataTable.Span, EffectiveVersion);
                     return new ExpansionResult(extended, tree.ToTokenStream(table, EffectiveVersion), tree, table, null);
                 case ExpandMacroExtendedResponse extended:
                     return new ExpansionResult(extended, null, null, null, extended.Error);

@@ -70,7 +70,7 @@ public sealed class ExpansionInput
         GlobalSpans globals;
         if (spanMode == SpanMode.RustAnalyzer)
         {
-            table = SpanDataTable.FromWire(request.SpanDataTable, apiVersion);
+            table = SpanDataTable.FromWire(request.SpanDataTable.Span, apiVersion);
             globals = new GlobalSpans(
                 table.GetRequired(refs.DefSite, "def_site"),
                 table.GetRequired(refs.CallSite, "call_site"),
@@ -100,7 +100,7 @@ public sealed class ExpansionInput
         var tree = FlatTree.FromTokenStream(result, Globals.CallSite, _spanWriter, ApiVersion, buffers);
         return SpanTable is null
             ? ExpandMacroResponse.Ok(tree)
-            : ExpandMacroExtendedResponse.Ok(tree, SpanTable.ToWire(ApiVersion));
+            : ExpandMacroExtendedResponse.Ok(tree, SpanTable.ToWire(ApiVersion, buffers));
     }
 
     /// <summary>The response for a failed expansion, in the variant of the span mode.</summary>

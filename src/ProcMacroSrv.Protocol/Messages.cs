@@ -86,7 +86,7 @@ public sealed record ExpandMacroRequest : Request
             MacroName = macroName,
             Attributes = attributesTree,
             HasGlobalSpans = apiVersion >= ApiVersion.HasGlobalSpans ? refs : null,
-            SpanDataTable = table?.ToWire(apiVersion) ?? [],
+            SpanDataTable = table?.ToWire(apiVersion) ?? ReadOnlyMemory<uint>.Empty,
         };
     }
 
@@ -114,8 +114,11 @@ public sealed record ExpandMacroRequest : Request
     /// </summary>
     public GlobalSpanRefs? HasGlobalSpans { get; init; }
 
-    /// <summary>The RustAnalyzer-mode span table, 5 u32 per span. Empty (the default) is written by leaving the field out.</summary>
-    public uint[] SpanDataTable { get; init; } = [];
+    /// <summary>
+    /// The RustAnalyzer-mode span table, 5 u32 per span. Empty (the default) is written by leaving
+    /// the field out. A request read with <see cref="WireBuffers"/> views lent numbers.
+    /// </summary>
+    public ReadOnlyMemory<uint> SpanDataTable { get; init; }
 }
 
 /// <summary>
@@ -200,7 +203,7 @@ public sealed record ExpandMacroResponse : Response
 /// </summary>
 public sealed record ExpandMacroExtendedResponse : Response
 {
-    private ExpandMacroExtendedResponse(FlatTree? tree, uint[]? spanDataTable, string? error)
+    private ExpandMacroExtendedResponse(FlatTree? tree, ReadOnlyMemory<uint> spanDataTable, string? error)
     {
         Tree = tree;
         SpanDataTable = spanDataTable;
@@ -210,18 +213,18 @@ public sealed record ExpandMacroExtendedResponse : Response
     /// <summary>The expansion, or null for an error.</summary>
     public FlatTree? Tree { get; }
 
-    /// <summary>The span table for <see cref="Tree"/>, 5 u32 per span, or null for an error.</summary>
-    public uint[]? SpanDataTable { get; }
+    /// <summary>The span table for <see cref="Tree"/>, 5 u32 per span; empty for an error.</summary>
+    public ReadOnlyMemory<uint> SpanDataTable { get; }
 
     /// <summary>The panic message, or null on success.</summary>
     public string? Error { get; }
 
     /// <summary>A successful expansion.</summary>
-    public static ExpandMacroExtendedResponse Ok(FlatTree tree, uint[] spanDataTable) =>
-        new(tree ?? throw new ArgumentNullException(nameof(tree)), spanDataTable ?? throw new ArgumentNullException(nameof(spanDataTable)), null);
+    public static ExpandMacroExtendedResponse Ok(FlatTree tree, ReadOnlyMemory<uint> spanDataTable) =>
+        new(tree ?? throw new ArgumentNullException(nameof(tree)), spanDataTable, null);
 
     /// <summary>A failed expansion.</summary>
-    public static ExpandMacroExtendedResponse Err(string error) => new(null, null, error ?? throw new ArgumentNullException(nameof(error)));
+    public static ExpandMacroExtendedResponse Err(string error) => new(null, ReadOnlyMemory<uint>.Empty, error ?? throw new ArgumentNullException(nameof(error)));
 
     /// <summary>Decodes <see cref="Tree"/> against <see cref="SpanDataTable"/>, as a client does.</summary>
     /// <param name="apiVersion">The server's API version.</param>
@@ -230,6 +233,6 @@ public sealed record ExpandMacroExtendedResponse : Response
     public TokenStream DecodeTree(uint apiVersion = ApiVersion.Current)
     {
         if (Tree is null) throw new InvalidOperationException("the expansion failed: " + Error);
-        return Tree.ToTokenStream(Protocol.SpanDataTable.FromWire(SpanDataTable, apiVersion), apiVersion);
+        return Tree.ToTokenStream(Protocol.SpanDataTable.FromWire(SpanDataTable.Span, apiVersion), apiVersion);
     }
 }

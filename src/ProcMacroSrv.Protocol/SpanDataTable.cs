@@ -86,10 +86,31 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     /// <param name="apiVersion">The API version to write for (affects the fixup marker).</param>
     public uint[] ToWire(uint apiVersion = ApiVersion.Current)
     {
+        var wire = new uint[_spans.Count * WireEntrySize];
+        WriteWire(wire, apiVersion);
+        return wire;
+    }
+
+    /// <summary>
+    /// The table as wire numbers in an array lent by <paramref name="buffers"/> (valid until
+    /// their next <see cref="WireBuffers.Reclaim"/>), or a new one without.
+    /// </summary>
+    /// <param name="apiVersion">The API version to write for (affects the fixup marker).</param>
+    /// <param name="buffers">Where to take the array from, or null.</param>
+    public ReadOnlyMemory<uint> ToWire(uint apiVersion, WireBuffers? buffers)
+    {
+        if (buffers is null) return ToWire(apiVersion);
+        var length = _spans.Count * WireEntrySize;
+        var wire = buffers.Rent(length).AsMemory(0, length);
+        WriteWire(wire.Span, apiVersion);
+        return wire;
+    }
+
+    private void WriteWire(Span<uint> wire, uint apiVersion)
+    {
         ApiVersion.EnsureSupported(apiVersion);
         var swapFixup = NeedsFixupSwap(apiVersion);
         var spans = _spans.AsSpan();
-        var wire = new uint[spans.Length * WireEntrySize];
         for (var i = 0; i < spans.Length; i++)
         {
             var s = spans[i];
@@ -100,7 +121,6 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
             wire[o + 3] = s.End;
             wire[o + 4] = s.Context;
         }
-        return wire;
     }
 
     /// <summary>The index of <paramref name="span"/>, appending it if it is new.</summary>

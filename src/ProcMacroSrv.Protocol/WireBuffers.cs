@@ -1,13 +1,13 @@
 namespace ProcMacroSrv.Protocol;
 
 /// <summary>
-/// Number arrays lent to the FlatTrees of one request and its response, and taken back together
+/// Number arrays lent to the FlatTrees and span tables of one request and its response, and taken back together
 /// when both are done. A server reads and writes megabytes of them per large expansion; taken
 /// afresh for every request they were large-object allocations, and those set off almost every
 /// full collection of the worker (BENCHMARKS.md, "What the fourth pass changed").
 /// </summary>
 /// <remarks>
-/// A tree read or written with a <see cref="WireBuffers"/> views arrays it does not own: it is
+/// A tree or table read or written with a <see cref="WireBuffers"/> views arrays it does not own: it is
 /// valid until the next <see cref="Reclaim"/>, and must not be kept past it. Not thread-safe:
 /// one instance serves one conversation, one request at a time.
 /// </remarks>

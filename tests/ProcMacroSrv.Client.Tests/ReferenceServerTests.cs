@@ -156,7 +156,7 @@ public class ReferenceServerTests
         var (response, json) = await ExchangeAsync(server, request);
         var extended = Assert.IsType<ExpandMacroExtendedResponse>(response);
         // No span was created, so the table comes back unchanged (section 3.9).
-        Assert.Equal(request.SpanDataTable, extended.SpanDataTable);
+        Assert.Equal(request.SpanDataTable.ToArray(), extended.SpanDataTable.ToArray());
         Assert.Equal([1u, 1, 0, 0, 9, 7, 8, 2, 9, 12, 7, 8, 2, 12, 15, 7, 8, 2, 15, 18], extended.Tree!.Subtree.ToArray());
 
         var input = ExpansionInput.Decode(request, SpanMode.RustAnalyzer);
@@ -179,8 +179,8 @@ public class ReferenceServerTests
         var request = ExpandMacroRequest.Encode(Reference.DylibPath, "Hello", body, null, RaGlobals, SpanMode.RustAnalyzer);
         var (response, _) = await ExchangeAsync(server, request);
         var extended = Assert.IsType<ExpandMacroExtendedResponse>(response);
-        Assert.True(extended.SpanDataTable!.Length > request.SpanDataTable.Length);
-        Assert.Equal(request.SpanDataTable, extended.SpanDataTable[..request.SpanDataTable.Length]);
+        Assert.True(extended.SpanDataTable.Length > request.SpanDataTable.Length);
+        Assert.Equal(request.SpanDataTable.ToArray(), extended.SpanDataTable[..request.SpanDataTable.Length].ToArray());
 
         var result = await server.ExpandMacroAsync(request);
         var tokens = result.Tokens!;

@@ -56,7 +56,7 @@ public class FlatTreeRoundTripTests
             var bytes = JsonLegacyWriter.EncodeResponse(response);
             var parsed = Assert.IsType<ExpandMacroExtendedResponse>(JsonLegacyReader.ReadResponse(bytes));
             Assert.Equal(bytes, JsonLegacyWriter.EncodeResponse(parsed));
-            var readTable = SpanDataTable.FromWire(parsed.SpanDataTable, version);
+            var readTable = SpanDataTable.FromWire(parsed.SpanDataTable.Span, version);
             Assert.Equal(table.Spans, readTable.Spans);
             var decoded = parsed.Tree!.ToGroup(readTable, version);
             TreeAssert.Decoded(root, decoded, readTable, version < ApiVersion.EncodeCloseSpan ? readTable[0] : null);

@@ -85,6 +85,7 @@ public class WireBuffersTests
             Assert.True(buffers.LentCount > 0, "a large tree's arrays should be lent");
             Assert.True(lent.MacroBody.TokenTree.SequenceEqual(own.MacroBody.TokenTree));
             Assert.True(lent.MacroBody.Ident.SequenceEqual(own.MacroBody.Ident));
+            Assert.True(lent.SpanDataTable.Span.SequenceEqual(own.SpanDataTable.Span));
 
             var lentInput = ExpansionInput.Decode(lent, mode);
             var ownInput = ExpansionInput.Decode(own, mode);
@@ -96,16 +97,17 @@ public class WireBuffersTests
     }
 
     [Fact]
-    public void A_tree_read_into_lent_arrays_is_not_longer_than_its_numbers()
+    public void A_tree_or_table_read_into_lent_arrays_is_not_longer_than_its_numbers()
     {
         var buffers = new WireBuffers();
         // A larger request first, so that the next one's arrays are longer than its numbers.
-        JsonLegacyReader.ReadRequest(JsonLegacyWriter.EncodeRequest(LargeRequest(SpanMode.Id, statements: 4000)), buffers);
+        JsonLegacyReader.ReadRequest(JsonLegacyWriter.EncodeRequest(LargeRequest(SpanMode.RustAnalyzer, statements: 4000)), buffers);
         buffers.Reclaim();
-        var line = JsonLegacyWriter.EncodeRequest(LargeRequest(SpanMode.Id, statements: 2000));
+        var line = JsonLegacyWriter.EncodeRequest(LargeRequest(SpanMode.RustAnalyzer, statements: 2000));
         var lent = Assert.IsType<ExpandMacroRequest>(JsonLegacyReader.ReadRequest(line, buffers));
         var own = Assert.IsType<ExpandMacroRequest>(JsonLegacyReader.ReadRequest(line));
         Assert.Equal(own.MacroBody.TokenTree.Length, lent.MacroBody.TokenTree.Length);
+        Assert.Equal(own.SpanDataTable.Length, lent.SpanDataTable.Length);
         Assert.Equal(line, JsonLegacyWriter.EncodeRequest(lent));
     }
 

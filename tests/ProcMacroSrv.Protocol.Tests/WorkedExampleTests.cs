@@ -121,7 +121,7 @@ public class WorkedExampleTests
     {
         var response = Assert.IsType<ExpandMacroExtendedResponse>(JsonLegacyReader.ReadResponse(Utf8(RaResponse)));
         Assert.Equal(9, response.DecodeTree().Count);
-        var table = SpanDataTable.FromWire(response.SpanDataTable);
+        var table = SpanDataTable.FromWire(response.SpanDataTable.Span);
         var root = response.Tree!.ToGroup(table);
         var body = RaBody().Stream.AsSpan().ToArray();
         // The result is not a single group, so the root is a new invisible group at the call site.

@@ -41,14 +41,14 @@ public sealed class EdgeRequestDifferentialTests(ServerPair servers) : IClassFix
     public async Task Span_table_with_trailing_numbers_ignores_them()
     {
         var request = Build("respan", FnLike, "a (b) c", SpanMode.RustAnalyzer);
-        await AssertSameAsync("trailing numbers", request, request.Request with { SpanDataTable = [.. request.Request.SpanDataTable, 1, 2, 3] });
+        await AssertSameAsync("trailing numbers", request, request.Request with { SpanDataTable = (uint[])[.. request.Request.SpanDataTable.Span, 1, 2, 3] });
     }
 
     [Fact]
     public async Task Span_table_duplicates_are_merged_and_shift_indices()
     {
         var request = Build("respan", FnLike, "a (b) c", SpanMode.RustAnalyzer);
-        var table = request.Request.SpanDataTable;
+        var table = request.Request.SpanDataTable.ToArray();
         // A copy of entry 0 inserted as entry 3: later references now mean the next span.
         uint[] duplicated = [.. table[..15], .. table[..5], .. table[15..]];
         await AssertSameAsync("duplicate entry", request, request.Request with { SpanDataTable = duplicated });

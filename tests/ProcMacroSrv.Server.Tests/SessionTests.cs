@@ -74,7 +74,7 @@ public sealed class SessionTests(Xunit.Abstractions.ITestOutputHelper output)
         badIdentText[1] = 999;
         var badLiteralText = body.Literal.ToArray();
         badLiteralText[1] = 999;
-        var badTable = (uint[])validRa.Request.SpanDataTable.Clone();
+        var badTable = validRa.Request.SpanDataTable.ToArray();
         var reservedBit = (uint[])badTable.Clone();
         reservedBit[5] |= 0x8000_0000;
         var badEdition = (uint[])badTable.Clone();

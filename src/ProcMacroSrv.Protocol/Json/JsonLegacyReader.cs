@@ -32,7 +32,7 @@ public static class JsonLegacyReader
     /// <summary>Reads one request (one line, without its newline).</summary>
     /// <param name="json">The message.</param>
     /// <param name="buffers">
-    /// Where the number arrays of the request's trees go; the request is then valid until their
+    /// Where the number arrays of the request's trees and span table go; the request is then valid until their
     /// next <see cref="WireBuffers.Reclaim"/>. Null: new arrays, owned by the request.
     /// </param>
     /// <exception cref="ProtocolException">The message is malformed.</exception>
@@ -164,7 +164,7 @@ public static class JsonLegacyReader
     {
         ExpectObject(ref r, "struct ExpandMacroExtended");
         FlatTree? tree = null;
-        uint[]? table = null;
+        ReadOnlyMemory<uint>? table = null;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("tree"u8))
@@ -267,7 +267,7 @@ public static class JsonLegacyReader
         List<KeyValuePair<string, string>>? env = null;
         FlatTree? body = null, attributes = null;
         GlobalSpanRefs? globals = null;
-        uint[]? table = null;
+        ReadOnlyMemory<uint>? table = null;
         bool seenCurrentDir = false, seenAttributes = false;
         while (NextProperty(ref r))
         {
@@ -331,7 +331,7 @@ public static class JsonLegacyReader
             MacroName = macroName ?? throw Missing("macro_name"),
             Attributes = attributes,
             HasGlobalSpans = globals,
-            SpanDataTable = table ?? [],
+            SpanDataTable = table ?? ReadOnlyMemory<uint>.Empty,
         };
     }
 
@@ -389,15 +389,8 @@ public static class JsonLegacyReader
         return new GlobalSpanRefs(def ?? throw Missing("def_site"), call ?? throw Missing("call_site"), mixed ?? throw Missing("mixed_site"));
     }
 
-    // A u32 array field: each may appear once. A span table is an array of its own (the
-    // messages' public type); a FlatTree's arrays may be lent by the message's buffers.
-    private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref uint[]? field, string name)
-    {
-        CheckDuplicate(field is not null, name);
-        Next(ref r);
-        field = ReadU32Array(ref r, ref message, name, lender: null, out _);
-    }
-
+    // A u32 array field (the FlatTree's arrays, a span table): each may appear once, and may
+    // be read into an array lent by the message's buffers.
     private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref ReadOnlyMemory<uint>? field, string name)
     {
         CheckDuplicate(field is not null, name);

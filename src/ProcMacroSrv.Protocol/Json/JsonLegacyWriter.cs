@@ -109,7 +109,7 @@ public static class JsonLegacyWriter
                     Raw(output, "{\"Ok\":{\"tree\":"u8);
                     WriteFlatTree(output, extendedTree);
                     Raw(output, ",\"span_data_table\":"u8);
-                    NumberArray(output, extended.SpanDataTable!);
+                    NumberArray(output, extended.SpanDataTable.Span);
                     Raw(output, "}}}"u8);
                 }
                 else
@@ -242,7 +242,7 @@ public static class JsonLegacyWriter
         if (request.SpanDataTable.Length > 0)
         {
             Raw(output, ",\"span_data_table\":"u8);
-            NumberArray(output, request.SpanDataTable);
+            NumberArray(output, request.SpanDataTable.Span);
         }
         Raw(output, "}}"u8);
     }

@@ -33,7 +33,7 @@ internal static class TreeDump
                     root = tree.ToGroup(SpanIds.Instance);
                     break;
                 case ExpandMacroExtendedResponse { Tree: { } tree } extended:
-                    root = tree.ToGroup(SpanDataTable.FromWire(extended.SpanDataTable!));
+                    root = tree.ToGroup(SpanDataTable.FromWire(extended.SpanDataTable.Span));
                     break;
                 case ExpandMacroResponse { Error: { } error }:
                     return [$"Err {error}"];

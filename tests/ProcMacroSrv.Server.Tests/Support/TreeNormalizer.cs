@@ -40,7 +40,7 @@ internal sealed class TreeNormalizer(BuiltRequest expand, IReadOnlySet<Divergenc
         @"cannot parse string into literal|failed to parse str to token stream: (?:Unexpected '.'|Expected '.'|Mismatched token groups|Lifetime cannot start with a number|(?:Unknown token|Invalid identifier|Unknown prefix|Unknown lifetime prefix): `[^`]*`)",
         RegexOptions.CultureInvariant);
 
-    private readonly SpanDataTable _requestTable = SpanDataTable.FromWire(expand.Request.SpanDataTable);
+    private readonly SpanDataTable _requestTable = SpanDataTable.FromWire(expand.Request.SpanDataTable.Span);
     private readonly Span _callSite = expand.Globals.CallSite;
 
     /// <summary>The declared divergences that changed something.</summary>
@@ -56,7 +56,7 @@ internal sealed class TreeNormalizer(BuiltRequest expand, IReadOnlySet<Divergenc
         var stream = synthetic ? mapped.Stream : TokenStream.Single(mapped);
         if (!extended)
             return JsonLegacyWriter.EncodeResponse(ExpandMacroResponse.Ok(FlatTree.FromTokenStream(stream, _callSite, SpanIds.Instance)));
-        var table = SpanDataTable.FromWire(expand.Request.SpanDataTable);
+        var table = SpanDataTable.FromWire(expand.Request.SpanDataTable.Span);
         var tree = FlatTree.FromTokenStream(stream, _callSite, table);
         return JsonLegacyWriter.EncodeResponse(ExpandMacroExtendedResponse.Ok(tree, table.ToWire()));
     }
@@ -70,7 +70,7 @@ internal sealed class TreeNormalizer(BuiltRequest expand, IReadOnlySet<Divergenc
                 extended = false;
                 return true;
             case ExpandMacroExtendedResponse { Tree: { } tree } response:
-                root = tree.ToGroup(SpanDataTable.FromWire(response.SpanDataTable!));
+                root = tree.ToGroup(SpanDataTable.FromWire(response.SpanDataTable.Span));
                 extended = true;
                 return true;
             default:
