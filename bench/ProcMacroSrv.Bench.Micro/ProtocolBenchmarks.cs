@@ -18,6 +18,7 @@ public class ProtocolBenchmarks
     private Response _response = null!;
     private byte[] _responseJson = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(16 << 20);
+    private readonly WireBuffers _lent = new();
 
     [GlobalSetup]
     public void Setup()
@@ -38,6 +39,16 @@ public class ProtocolBenchmarks
     [Benchmark]
     public FlatTree FlatTreeWrite() => FlatTree.FromTokenStream(_stream, Corpus.CallSite, new SpanDataTable());
 
+    /// <summary>As <see cref="FlatTreeWrite"/>, into arrays lent by <see cref="WireBuffers"/> (reclaimed each time), as the server does.</summary>
+    [Benchmark]
+    public int FlatTreeWriteLent()
+    {
+        var tree = FlatTree.FromTokenStream(_stream, Corpus.CallSite, new SpanDataTable(), buffers: _lent);
+        var length = tree.TokenTree.Length;
+        _lent.Reclaim();
+        return length;
+    }
+
     /// <summary>FlatTree and span table → tokens, as a server decodes its input (SpanDataTable.FromWire + ToTokenStream).</summary>
     [Benchmark]
     public TokenStream FlatTreeRead() => _tree.ToTokenStream(SpanDataTable.FromWire(_table));
@@ -45,6 +56,16 @@ public class ProtocolBenchmarks
     /// <summary>JsonLegacyReader.ReadRequest of the corpus as an ExpandMacro request.</summary>
     [Benchmark]
     public Request JsonReadRequest() => JsonLegacyReader.ReadRequest(_requestJson);
+
+    /// <summary>As <see cref="JsonReadRequest"/>, into arrays lent by <see cref="WireBuffers"/> (reclaimed each time), as the server does.</summary>
+    [Benchmark]
+    public int JsonReadRequestLent()
+    {
+        var request = (ExpandMacroRequest)JsonLegacyReader.ReadRequest(_requestJson, _lent);
+        var length = request.MacroBody.TokenTree.Length;
+        _lent.Reclaim();
+        return length;
+    }
 
     /// <summary>JsonLegacyWriter.WriteRequest of that request.</summary>
     [Benchmark]

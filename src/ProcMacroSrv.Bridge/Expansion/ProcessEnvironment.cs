@@ -31,7 +31,6 @@ internal static class ProcessEnvironment
     // The C environment's entries as Apply left them: when a macro changes the environment
     // (std::env::set_var), they differ, and every request variable is set again.
     private static nint[] _entries = new nint[64];
-    private static nint[] _current = new nint[64];
     private static int _entryCount = -1;
     private static string? _ownDirectory;
     private static string? _appliedDirectory;
@@ -51,7 +50,8 @@ internal static class ProcessEnvironment
             Wanted[name] = value;
         }
 
-        if (ChangedSinceApplied())
+        var changed = _entryCount < 0 || !LibC.EnvironEquals(_entries.AsSpan(0, _entryCount));
+        if (changed)
         {
             // A macro changed the environment: what it did to our variables is unknown.
             foreach (var name in Applied.Keys.ToArray()) Applied[name] = null;
@@ -67,6 +67,7 @@ internal static class ProcessEnvironment
             if (Own[name] is { } own) LibC.SetEnv(name, own, 1);
             else LibC.UnsetEnv(name);
             Applied.Remove(name);
+            changed = true;
         }
         foreach (var (name, value) in Wanted)
         {
@@ -74,17 +75,13 @@ internal static class ProcessEnvironment
             if (!Own.ContainsKey(name)) Own[name] = LibC.ReadEnv(name);
             LibC.SetEnv(name, value, 1);
             Applied[name] = value;
+            changed = true;
         }
 
-        _entryCount = LibC.CopyEnvironEntries(ref _entries);
+        // Copied again only after a change: a request like the previous one leaves it as it was.
+        if (changed) _entryCount = LibC.CopyEnvironEntries(ref _entries);
         ChangeDirectory(directory);
         return default;
-    }
-
-    private static bool ChangedSinceApplied()
-    {
-        var count = LibC.CopyEnvironEntries(ref _current);
-        return count < 0 || count != _entryCount || !_current.AsSpan(0, count).SequenceEqual(_entries.AsSpan(0, count));
     }
 
     /// <summary>Restores the server's own working directory when disposed.</summary>

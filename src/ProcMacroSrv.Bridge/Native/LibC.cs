@@ -68,6 +68,22 @@ internal static unsafe partial class LibC
         return count;
     }
 
+    /// <summary>
+    /// True when the C environment's entries are exactly <paramref name="entries"/> (as
+    /// <see cref="CopyEnvironEntries"/> copied them), compared in place.
+    /// </summary>
+    public static bool EnvironEquals(ReadOnlySpan<nint> entries)
+    {
+        if (EnvironAddress == 0) return false;
+        var environ = *(nint**)EnvironAddress;
+        if (environ is null) return entries.IsEmpty;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (environ[i] != entries[i]) return false;
+        }
+        return environ[entries.Length] == 0;
+    }
+
     /// <summary>The C-level value of an environment variable (what a macro sees), or null.</summary>
     public static string? ReadEnv(string name) => Marshal.PtrToStringUTF8(GetEnv(name));
 }

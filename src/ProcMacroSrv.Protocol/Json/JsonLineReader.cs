@@ -113,7 +113,9 @@ public sealed class JsonLineReader
         while (true)
         {
             var pending = _buffer.AsSpan(_start, _end - _start);
-            var newline = pending.IndexOf((byte)'\n');
+            // The bytes TryTakeLine looked at already have no newline.
+            var found = pending[_scanned..].IndexOf((byte)'\n');
+            var newline = found < 0 ? -1 : _scanned + found;
             if (newline >= 0)
             {
                 sink?.Write(pending[..newline]);

@@ -40,6 +40,11 @@ public sealed class LiteralParseResult
 /// </summary>
 public static class LiteralParser
 {
+    // One set of lexer options per edition: Literal::from_str runs for every literal a macro
+    // makes from text, and needs no new options object each time.
+    private static readonly ParseOptions[] OptionsByEdition =
+        [.. Enum.GetValues<Edition>().Select(edition => new ParseOptions(edition, SkipShebang: false))];
+
     /// <summary>Parses <paramref name="text"/>; the literal gets <paramref name="span"/> (rustc gives it the call site).</summary>
     public static LiteralParseResult Parse(string text, Span span = default, Edition edition = Edition.Edition2021)
     {
@@ -48,7 +53,7 @@ public static class LiteralParser
         // the text as given, as rustc does: `"a\r\nb"` is "comment or whitespace around literal"
         // there (fixtures/pm-probe, corpus strings/string-crlf).
         var lexed = TokenStreamParser.Parse(text, static (s, e) => new Span(0, 0, (uint)s, (uint)e, 0),
-            new ParseOptions(edition, SkipShebang: false));
+            (uint)edition < (uint)OptionsByEdition.Length ? OptionsByEdition[(int)edition] : new ParseOptions(edition, SkipShebang: false));
         if (lexed.Outcome != ParseOutcome.Value)
             return new LiteralParseResult(null, lexed.Diagnostics, lexed.Outcome, lexed.ErrorMessage, lexed.PanicMessage);
 
