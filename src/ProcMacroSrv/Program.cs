@@ -13,6 +13,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (ServerCommandLine.IsServerInvocation(args)) return ServerCommandLine.RunGated(args);
+        if (args[0] == Server.Isolation.ExpansionWorker.Subcommand) return ServerCommandLine.RunWorker(args[1..]);
         if (args[0] == "serve") return ServerCommandLine.Run(args[1..], acceptOwnOptions: true);
         return CommandLine.Run(args);
     }

@@ -39,6 +39,10 @@ public sealed class CommandLineTests
         { ["expand", "LIB", "--input", "x"], "Required argument 'MACRO' missing" },
         { ["inspect"], "Required argument 'LIB' missing" },
         { ["frobnicate"], "frobnicate" },
+        // The server's own worker subcommand, run by hand without the pipe it reports on.
+        { ["expansion-worker"], "is started by the server itself" },
+        { ["expansion-worker", "notanfd", "id"], "is started by the server itself" },
+        { ["expansion-worker", "987", "id"], "descriptor 987 is not a pipe" },
     };
 
     [Theory]

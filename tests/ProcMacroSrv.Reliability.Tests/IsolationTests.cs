@@ -173,10 +173,11 @@ public sealed class IsolationTests
     [Theory]
     [InlineData(SpanMode.Id)]
     [InlineData(SpanMode.RustAnalyzer)]
-    public async Task An_answer_of_several_MiB_is_relayed_whole_in_pieces(SpanMode mode)
+    public async Task An_answer_of_several_MiB_reaches_the_client_whole(SpanMode mode)
     {
-        // Answers over 1 MiB pass through the supervisor as they arrive rather than whole: the
-        // client must still read the same answer as from a server without a worker.
+        // The worker writes its answer to the client itself, in pieces as it is made, while the
+        // supervisor waits for its reports: the client must read the same answer as from a
+        // server without a worker, and the server must go on serving.
         var dylibs = Dylibs.Stable;
         var body = "{ " + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"let v{i} = f(x{i}, \"s{i}\"); ")) + "}";
         await using var isolated = TestServer.Start();
@@ -185,23 +186,23 @@ public sealed class IsolationTests
         await inProcess.HandshakeAsync(mode);
 
         var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(dylibs.PmBasics, "do_thrice", body, mode));
-        var relayed = await isolated.SendRawAsync(request);
+        var isolatedAnswer = await isolated.SendRawAsync(request);
         var direct = await inProcess.SendRawAsync(request);
-        var answer = Answer.Of(relayed);
-        var size = JsonLegacyWriter.EncodeResponse(relayed).Length;
+        var answer = Answer.Of(isolatedAnswer);
+        var size = JsonLegacyWriter.EncodeResponse(isolatedAnswer).Length;
 
         Assert.True(size > 3 * 1024 * 1024, $"the answer has only {size} bytes");
         Assert.True(answer.IsOk, answer.Error);
         Assert.Equal(Answer.Of(direct).Text, answer.Text);
-        Assert.Equal(JsonLegacyWriter.EncodeResponse(direct), JsonLegacyWriter.EncodeResponse(relayed));
+        Assert.Equal(JsonLegacyWriter.EncodeResponse(direct), JsonLegacyWriter.EncodeResponse(isolatedAnswer));
         await isolated.AssertServingAsync("a large answer");
-        ReliabilityLog.Record(Area, $"an answer of {size / (1024 * 1024)} MiB relayed by the supervisor ({mode} mode)", $"{answer.Variant} Ok, the same answer as in-process", keptServing: true);
+        ReliabilityLog.Record(Area, $"an answer of {size / (1024 * 1024)} MiB written by the worker ({mode} mode)", $"{answer.Variant} Ok, the same answer as in-process", keptServing: true);
     }
 
     [Theory]
     [InlineData(300_000)]
     [InlineData(3_000_000)]
-    public async Task A_client_gone_while_an_answer_is_relayed_ends_the_server_without_blaming_the_worker(int pathLength)
+    public async Task A_client_gone_while_an_answer_is_written_ends_the_server_without_blaming_the_worker(int pathLength)
     {
         // The client stops reading (its end of stdout is closed) and sends a request whose
         // answer (an error naming the path) is large: writing the answer fails, which is the

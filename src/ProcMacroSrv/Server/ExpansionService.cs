@@ -24,8 +24,11 @@ internal sealed class ExpansionService : IDisposable
 
     private readonly ProcMacroLibraryCache _libraries = new();
 
+    /// <param name="spanMode">The span mode to start in (a connection starts in Id mode).</param>
+    public ExpansionService(SpanMode spanMode = SpanMode.Id) => SpanMode = spanMode;
+
     /// <summary>The connection's span mode; every connection starts in Id mode.</summary>
-    public SpanMode SpanMode { get; private set; } = SpanMode.Id;
+    public SpanMode SpanMode { get; private set; }
 
     /// <summary>The answer to <paramref name="request"/>; its trees take their arrays from <paramref name="buffers"/>.</summary>
     public Response Handle(Request request, WireBuffers buffers) => request switch

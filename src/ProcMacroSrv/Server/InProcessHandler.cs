@@ -1,4 +1,3 @@
-using System.Buffers;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
 
@@ -10,16 +9,21 @@ namespace ProcMacroSrv.Server;
 /// </summary>
 internal sealed class InProcessHandler : IRequestHandler, IDisposable
 {
-    private readonly ExpansionService _service = new();
+    private readonly ExpansionService _service;
 
     // The number arrays of a request's trees and of its answer's: lent for one Answer call.
     private readonly WireBuffers _buffers = new();
 
-    public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
+    /// <param name="spanMode">The span mode to start in: Id, as every connection does, unless this is a worker taking over a connection in RustAnalyzer mode.</param>
+    public InProcessHandler(SpanMode spanMode = SpanMode.Id) => _service = new ExpansionService(spanMode);
+
+    public void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output)
     {
         try
         {
-            JsonLegacyWriter.WriteResponse(response, Respond(request.Span));
+            // The response goes out in chunks as it is written: never held whole in memory.
+            JsonLegacyWriter.WriteResponse(output.BeginLine(), Respond(request.Span));
+            output.EndLine();
         }
         finally
         {

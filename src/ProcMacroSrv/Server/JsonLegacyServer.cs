@@ -1,4 +1,3 @@
-using System.Buffers;
 using ProcMacroSrv.Protocol.Json;
 
 namespace ProcMacroSrv.Server;
@@ -7,12 +6,12 @@ namespace ProcMacroSrv.Server;
 internal interface IRequestHandler
 {
     /// <summary>
-    /// Writes the response to <paramref name="request"/> (without the newline) into
-    /// <paramref name="response"/>, which may already be sending it: everything that can fail
-    /// must be decided before the first byte is written. An <see cref="IOException"/> from
-    /// <paramref name="response"/> means the client has gone.
+    /// Sees that <paramref name="request"/> gets its response line: written to
+    /// <paramref name="output"/>, which may send it as it is made (so everything that can fail
+    /// must be decided before the first byte is written), or by someone else on the same stdout
+    /// (the expansion worker). An <see cref="IOException"/> means the client has gone.
     /// </summary>
-    void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response);
+    void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output);
 }
 
 /// <summary>
@@ -39,9 +38,7 @@ internal sealed class JsonLegacyServer
         {
             try
             {
-                // The response goes out in chunks as it is written: never held whole in memory.
-                _handler.Answer(line, _output.BeginLine());
-                _output.EndLine();
+                _handler.Answer(line, _output);
             }
             catch (IOException)
             {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.IO.Pipes;
 using ProcMacroSrv.Bridge.Expansion;
+using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Server.Isolation;
 
 namespace ProcMacroSrv.Server;
@@ -105,14 +107,46 @@ internal static class ServerCommandLine
 
     private static int Serve(bool inProcess, TimeSpan timeout, long memoryLimit)
     {
-        using var protocol = ProtocolStdout.Reserve();
         if (inProcess)
         {
+            using var protocol = ProtocolStdout.Reserve();
             using var local = new InProcessHandler();
             // Requests are answered one at a time on the macros' own thread: no hand-over per expansion.
             return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(Console.OpenStandardInput(), protocol, local).Run());
         }
+        // The supervisor runs no macro, so fd 1 stays the client's stdout: its workers inherit it
+        // and write their answers there themselves.
+        using var stdout = Console.OpenStandardOutput();
         using var isolated = new IsolatedHandler(timeout, memoryLimit);
-        return new JsonLegacyServer(Console.OpenStandardInput(), protocol, isolated).Run();
+        return new JsonLegacyServer(Console.OpenStandardInput(), stdout, isolated).Run();
+    }
+
+    /// <summary>
+    /// Serves as an expansion worker (<see cref="ExpansionWorker.Subcommand"/>): in-process, on
+    /// the stdout it inherited from its supervisor (the client's), reporting each answer on the
+    /// pipe descriptor named by the first argument, in the span mode named by the second.
+    /// </summary>
+    public static int RunWorker(string[] args)
+    {
+        if (args.Length != 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            || args[1] != ExpansionWorker.SpanModeArgument(SpanMode.Id) && args[1] != ExpansionWorker.SpanModeArgument(SpanMode.RustAnalyzer))
+        {
+            return Usage($"{ExpansionWorker.Subcommand} is started by the server itself: {ExpansionWorker.Subcommand} REPORTS-FD id|rust-analyzer");
+        }
+        var spanMode = args[1] == ExpansionWorker.SpanModeArgument(SpanMode.RustAnalyzer) ? SpanMode.RustAnalyzer : SpanMode.Id;
+        AnonymousPipeClientStream reportsPipe;
+        try
+        {
+            reportsPipe = new AnonymousPipeClientStream(PipeDirection.Out, args[0]);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Usage($"{ExpansionWorker.Subcommand} is started by the server itself: descriptor {args[0]} is not a pipe to report on ({e.Message})");
+        }
+        using var reports = reportsPipe;
+        using var protocol = ProtocolStdout.Reserve();
+        using var stdout = new ReportingStdout(protocol, reports);
+        using var local = new InProcessHandler(spanMode);
+        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(Console.OpenStandardInput(), stdout, local).Run());
     }
 }

@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipes;
+using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
 
 namespace ProcMacroSrv.Server.Isolation;
@@ -21,64 +22,86 @@ internal enum WorkerFailureKind
 internal sealed record WorkerFailure(WorkerFailureKind Kind, string Description);
 
 /// <summary>
-/// One worker process: the same executable serving json-legacy in-process on its own pipes.
-/// Proc macros run there, so that a crash or hang takes down only the worker.
+/// One worker process: this executable serving json-legacy in-process, reading requests from
+/// this side and writing its answers straight to the client's stdout (which it inherits), with
+/// a report to this side as each answer begins and ends (<see cref="AnswerReport"/>). Proc macros
+/// run there, so that a crash or hang takes down only the worker, and answers are not carried
+/// through this process.
 /// </summary>
 internal sealed class ExpansionWorker : IDisposable
 {
+    /// <summary>The subcommand that makes this executable a worker (not for people): <c>expansion-worker REPORTS-FD SPAN-MODE</c>.</summary>
+    public const string Subcommand = "expansion-worker";
+
     private readonly Process _process;
     private readonly Stream _stdin;
     private readonly JsonLineWriter _requests;
-    private readonly Stream _stdoutStream;
-    private readonly JsonLineReader _stdout;
+    private readonly AnonymousPipeServerStream _reports;
 
-    private ExpansionWorker(Process process)
+    private ExpansionWorker(Process process, AnonymousPipeServerStream reports)
     {
         _process = process;
         _stdin = process.StandardInput.BaseStream;
         _requests = new JsonLineWriter(_stdin);
-        _stdoutStream = process.StandardOutput.BaseStream;
-        _stdout = new JsonLineReader(_stdoutStream);
+        _reports = reports;
     }
 
-    /// <summary>Starts a worker: this executable with <c>serve --in-process</c>; its stderr is ours.</summary>
-    public static ExpansionWorker Start()
+    /// <summary>
+    /// Starts a worker in <paramref name="spanMode"/> (the connection's, so that a replacement
+    /// goes on where the last one stopped); its stdout and stderr are this process's.
+    /// </summary>
+    public static ExpansionWorker Start(SpanMode spanMode)
     {
-        var start = new ProcessStartInfo
+        // Inheritable: the worker gets the write end as an open descriptor, named in its arguments.
+        var reports = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
+        try
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable to start a worker");
-        start.FileName = self;
-        // Under `dotnet proc-macro-srv.dll` the process is the host: pass the assembly first.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proc-macro-srv.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--in-process");
-        // A worker may be killed (time or memory limit): without the diagnostics IPC the runtime
-        // leaves no sockets or pipes behind in the temp directory.
-        start.Environment["DOTNET_EnableDiagnostics"] = "0";
-        return new ExpansionWorker(Process.Start(start) ?? throw new InvalidOperationException("cannot start an expansion worker"));
+            var start = new ProcessStartInfo
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = false,
+                RedirectStandardError = false,
+                UseShellExecute = false,
+            };
+            var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable to start a worker");
+            start.FileName = self;
+            // Under `dotnet proc-macro-srv.dll` the process is the host: pass the assembly first.
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proc-macro-srv.dll"));
+            start.ArgumentList.Add(Subcommand);
+            start.ArgumentList.Add(reports.GetClientHandleAsString());
+            start.ArgumentList.Add(SpanModeArgument(spanMode));
+            // A worker may be killed (time or memory limit): without the diagnostics IPC the runtime
+            // leaves no sockets or pipes behind in the temp directory.
+            start.Environment["DOTNET_EnableDiagnostics"] = "0";
+            var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start an expansion worker");
+            // Only the worker may hold the write end: its exit must be the end of the reports.
+            reports.DisposeLocalCopyOfClientHandle();
+            return new ExpansionWorker(process, reports);
+        }
+        catch
+        {
+            reports.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The worker's argument for a span mode.</summary>
+    public static string SpanModeArgument(SpanMode mode) => mode == SpanMode.RustAnalyzer ? "rust-analyzer" : "id";
 
     /// <summary>True once the worker process has ended (for example killed while idle).</summary>
     public bool HasExited => _process.HasExited;
 
     /// <summary>
-    /// Sends one request line and copies the response line into <paramref name="response"/>;
-    /// returns null, or how the worker failed to answer. A response of up to 1 MiB reaches
-    /// <paramref name="response"/> whole or not at all; a longer one is passed on as it arrives
-    /// (the expansion is over by then, so the limits no longer apply), and if the worker dies
-    /// while sending it, <paramref name="partial"/> says that part of it was passed on.
+    /// Sends one request line, which the worker answers on the client's stdout; returns null
+    /// once the answer is complete, or how the worker failed to answer. A worker that ends after
+    /// its answer began may have sent part of it: <paramref name="partial"/> says so.
     /// </summary>
     /// <param name="request">The request line, without its newline.</param>
-    /// <param name="response">Where the response line goes, without its newline.</param>
-    /// <param name="timeout">How long the worker may take.</param>
-    /// <param name="memoryLimit">The most resident memory (bytes) the worker may use while answering.</param>
-    /// <param name="partial">True when the worker died in the middle of a response already being passed on.</param>
-    public WorkerFailure? Exchange(ReadOnlyMemory<byte> request, IBufferWriter<byte> response, TimeSpan timeout, long memoryLimit, out bool partial)
+    /// <param name="timeout">How long the worker may take before it begins answering.</param>
+    /// <param name="memoryLimit">The most resident memory (bytes) the worker may use before it begins answering.</param>
+    /// <param name="partial">True when the worker ended while its answer was being written.</param>
+    /// <exception cref="IOException">The client has gone (the worker could not write the answer).</exception>
+    public WorkerFailure? Exchange(ReadOnlyMemory<byte> request, TimeSpan timeout, long memoryLimit, out bool partial)
     {
         partial = false;
         try
@@ -91,70 +114,47 @@ internal sealed class ExpansionWorker : IDisposable
             return new WorkerFailure(WorkerFailureKind.GoneBeforeRequest, DescribeExit(WaitForExitCode()));
         }
 
-        // The answer is read on this thread with a plain blocking read; a watchdog kills the worker
-        // when it passes the time or memory limit, which ends the read. Memory is watched, not
-        // waited for: with overcommit the kernel's OOM killer may pick any process, and a macro
-        // filling memory would take the machine down first.
+        // The report is read on this thread with a plain blocking read; a watchdog kills the
+        // worker when it passes the time or memory limit, which ends the read. Memory is watched,
+        // not waited for: with overcommit the kernel's OOM killer may pick any process, and a
+        // macro filling memory would take the machine down first.
         var watchdog = new Watchdog(this, timeout, memoryLimit);
-        bool answered;
+        var report = NextReport();
+        // Once the answer has begun the macro is done: the limits stop applying.
+        var verdict = watchdog.Stop();
+        if (report != AnswerReport.Begins) return verdict ?? Died();
+        if (verdict is not null)
+        {
+            // Killed just as it began answering: part of the answer may be out.
+            partial = true;
+            return verdict;
+        }
+        switch (NextReport())
+        {
+            case AnswerReport.Ends:
+                return null;
+            case AnswerReport.ClientGone:
+                // No fault of the worker (it must not be taken for one that died while
+                // answering): the server ends, as for any lost client.
+                throw new IOException("the client closed its end of stdout");
+            default:
+                partial = true;
+                return Died();
+        }
+    }
+
+    // The next report byte, or -1 when the worker has ended (its end of the pipe closed).
+    private int NextReport()
+    {
         try
         {
-            // Once the answer has begun the macro is done, and a large answer is relayed as it
-            // comes: the limits stop applying then.
-            answered = _stdout.TryCopyMessage(new ClientSink(response), StreamAbove, () => watchdog.Stop() is null, out partial);
+            return _reports.ReadByte();
         }
-        catch (IOException e) when (e is not ClientGoneException)
+        catch (IOException)
         {
-            answered = false;
+            return -1;
         }
-        finally
-        {
-            // Idempotent: the verdict was fixed when the answer began, if it did.
-            watchdog.Stop();
-        }
-        if (answered) return null;
-        return watchdog.Stop() ?? Died();
     }
-
-    /// <summary>
-    /// The client's side of a relayed answer: a failure to write it means the client has gone,
-    /// which is no fault of the worker (it must not be taken for a worker that died while
-    /// answering) and ends the server as any lost client does.
-    /// </summary>
-    private sealed class ClientSink(IBufferWriter<byte> client) : IBufferWriter<byte>
-    {
-        public void Advance(int count)
-        {
-            try
-            {
-                client.Advance(count);
-            }
-            catch (IOException e)
-            {
-                throw new ClientGoneException(e);
-            }
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0)
-        {
-            try
-            {
-                return client.GetMemory(sizeHint);
-            }
-            catch (IOException e)
-            {
-                throw new ClientGoneException(e);
-            }
-        }
-
-        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
-    }
-
-    /// <summary>Writing the answer to the client failed: an <see cref="IOException"/>, as the server expects of a lost client.</summary>
-    private sealed class ClientGoneException(IOException inner) : IOException(inner.Message, inner);
-
-    // Responses longer than this are relayed in pieces instead of being held whole.
-    private const int StreamAbove = 1024 * 1024;
 
     /// <summary>Checks a running request against the limits and kills the worker when one is passed.</summary>
     private sealed class Watchdog
@@ -271,16 +271,15 @@ internal sealed class ExpansionWorker : IDisposable
     {
         try
         {
-            // Both pipes closed: an idle worker reads the end of its input, and one still writing
-            // an answer nobody will read (the client left during it) fails its write; either ends.
+            // An idle worker reads the end of its input and ends.
             _stdin.Dispose();
-            _stdoutStream.Dispose();
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(5))) Kill();
         }
         catch (IOException)
         {
-            Kill();
+            // Already gone.
         }
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(5))) Kill();
+        _reports.Dispose();
         _process.Dispose();
     }
 }

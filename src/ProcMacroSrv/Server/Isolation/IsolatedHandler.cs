@@ -1,4 +1,3 @@
-using System.Buffers;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
 
@@ -7,7 +6,8 @@ namespace ProcMacroSrv.Server.Isolation;
 /// <summary>
 /// Answers requests through a worker process (the default): a worker that dies or hangs fails
 /// only the request it was running, with a response saying what happened, and is replaced for
-/// the next request. The worker does all decoding and expanding; this side only relays lines.
+/// the next request. The worker does all decoding and expanding, and writes its answers to the
+/// client itself; this side passes requests on and answers only for a worker that failed.
 /// </summary>
 internal sealed class IsolatedHandler : IRequestHandler, IDisposable
 {
@@ -21,13 +21,13 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         _timeout = timeout;
         _memoryLimit = memoryLimit;
         // Started before the first request arrives, so that its start-up overlaps the client's.
-        _worker = ExpansionWorker.Start();
+        _worker = ExpansionWorker.Start(_spanMode);
     }
 
-    public void Answer(ReadOnlyMemory<byte> request, IBufferWriter<byte> response)
+    public void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output)
     {
         var variant = RequestLine.VariantName(request.Span);
-        var failure = Exchange(request, response, out var partial);
+        var failure = Exchange(request, out var partial);
         if (failure is null)
         {
             if (variant == "SetConfig" && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
@@ -39,9 +39,11 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         var what = Describe(request.Span, variant);
         if (partial)
         {
-            // Killed from outside while sending a large answer: the part already sent cannot be
-            // taken back, so the client gets a line it cannot read rather than a wrong answer.
+            // Killed from outside while writing its answer: the part already sent cannot be taken
+            // back, so the client gets a line it cannot read rather than a wrong answer; the
+            // newline ends that line, so that the next answers read as they should.
             Console.Error.WriteLine($"proc-macro-srv: the expansion worker ended while sending the answer to {what} ({failure.Description}); the answer is cut short");
+            output.WriteLine([]);
             return;
         }
         var message = failure.Kind switch
@@ -51,19 +53,20 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
             _ => $"{what} crashed the expansion worker: {failure.Description}",
         };
         Console.Error.WriteLine($"proc-macro-srv: {message}");
-        JsonLegacyWriter.WriteResponse(response, RequestLine.Error(variant, _spanMode, message));
+        output.WriteResponse(RequestLine.Error(variant, _spanMode, message));
     }
 
     // A worker that died while idle (OOM killer, kill -9) is replaced without blaming the request.
-    private WorkerFailure? Exchange(ReadOnlyMemory<byte> request, IBufferWriter<byte> response, out bool partial)
+    private WorkerFailure? Exchange(ReadOnlyMemory<byte> request, out bool partial)
     {
         if (_worker is { HasExited: true }) Replace();
-        _worker ??= StartWorker();
-        var failure = _worker.Exchange(request, response, _timeout, _memoryLimit, out partial);
+        // A new worker starts in the connection's span mode.
+        _worker ??= ExpansionWorker.Start(_spanMode);
+        var failure = _worker.Exchange(request, _timeout, _memoryLimit, out partial);
         if (failure?.Kind != WorkerFailureKind.GoneBeforeRequest) return failure;
         Replace();
-        _worker = StartWorker();
-        return _worker.Exchange(request, response, _timeout, _memoryLimit, out partial);
+        _worker = ExpansionWorker.Start(_spanMode);
+        return _worker.Exchange(request, _timeout, _memoryLimit, out partial);
     }
 
     private void Replace()
@@ -71,18 +74,6 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         Console.Error.WriteLine("proc-macro-srv: the expansion worker ended while idle; starting a new one");
         _worker?.Dispose();
         _worker = null;
-    }
-
-    private ExpansionWorker StartWorker()
-    {
-        var worker = ExpansionWorker.Start();
-        // A new worker starts in Id mode: give it the connection's mode again.
-        if (_spanMode == SpanMode.RustAnalyzer)
-        {
-            var setConfig = JsonLegacyWriter.EncodeRequest(new SetConfigRequest(SpanMode.RustAnalyzer));
-            worker.Exchange(setConfig, new ArrayBufferWriter<byte>(), _timeout, _memoryLimit, out _);
-        }
-        return worker;
     }
 
     private static SpanMode? TryReadSpanMode(ReadOnlySpan<byte> line)

@@ -1,0 +1,82 @@
+namespace ProcMacroSrv.Server.Isolation;
+
+/// <summary>
+/// What a worker tells its supervisor about each answer, one byte each on a pipe of their own.
+/// The worker writes its answers straight to the client's stdout (the supervisor does not carry
+/// them), so the supervisor learns from these when an answer has begun (the macro is done: the
+/// time and memory limits stop applying), when it is complete, or that the client has gone.
+/// </summary>
+internal static class AnswerReport
+{
+    /// <summary>The first byte of an answer is about to reach the client.</summary>
+    public const byte Begins = (byte)'B';
+
+    /// <summary>The answer's line is complete.</summary>
+    public const byte Ends = (byte)'E';
+
+    /// <summary>Writing to the client failed: it has gone, and the worker ends.</summary>
+    public const byte ClientGone = (byte)'G';
+}
+
+/// <summary>
+/// A worker's protocol stdout (the client's): reports <see cref="AnswerReport.Begins"/> before
+/// the first byte of each answer, <see cref="AnswerReport.Ends"/> at the flush that ends its
+/// line (<c>JsonLineWriter</c> flushes once per line, after the newline), and
+/// <see cref="AnswerReport.ClientGone"/> when a write fails.
+/// </summary>
+internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
+{
+    private bool _answering;
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (!_answering)
+        {
+            Report(AnswerReport.Begins);
+            _answering = true;
+        }
+        try
+        {
+            client.Write(buffer);
+        }
+        catch (IOException)
+        {
+            Report(AnswerReport.ClientGone);
+            throw;
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Flush()
+    {
+        try
+        {
+            client.Flush();
+        }
+        catch (IOException)
+        {
+            Report(AnswerReport.ClientGone);
+            throw;
+        }
+        if (!_answering) return;
+        _answering = false;
+        Report(AnswerReport.Ends);
+    }
+
+    // A supervisor that has gone fails this write too: the worker then ends as for a lost client.
+    private void Report(byte report)
+    {
+        reports.WriteByte(report);
+        reports.Flush();
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
