@@ -36,7 +36,7 @@ PHASES = [
     ("line reading (JsonLineReader)", r"JsonLineReader__"),
     ("library lookup (ProcMacroLibraryCache.Get: inspection)", r"ProcMacroLibraryCache__Get|DylibInspector__"),
     ("expansion thread start/join + environment", r"ProcessEnvironment__|Thread__Start(Core)? @|Thread__Join|pthread_create|^clone3? @"),
-    ("relay to the worker (supervisor: ExpansionWorker.Exchange)", r"ExpansionWorker__Exchange|IsolatedHandler__Answer"),
+    ("passing requests to the worker (supervisor: ExpansionWorker.Exchange)", r"ExpansionWorker__Exchange|IsolatedHandler__Answer"),
     ("garbage collector (gc_heap, any thread)", r"gc_heap::|GCHeap::|WKS::|SVR::"),
     ("ICU (globalization: loading, collator set-up)", r"libicu|icu_\d+::|GlobalizationNative_|GlobalizationMode"),
     ("allocation helpers (RhpNew*, memset of new objects)", r"^RhpNew|RhpNewArray|AllocateObject"),

@@ -92,7 +92,7 @@ public class ProtocolBenchmarks
 
 /// <summary>
 /// JsonLineReader on a pipe: one message line of the given size arriving in 64 KiB reads, as a
-/// large response arrives from a worker or server (pipe reads return at most 64 KiB).
+/// large response reaches a client or a large request a server (pipe reads return at most 64 KiB).
 /// </summary>
 [BenchmarkCategory("Protocol")]
 public class JsonLineBenchmarks

@@ -93,7 +93,7 @@ public sealed class ExpansionInput
     /// <see cref="ExpandMacroExtendedResponse"/> with the whole span table in RustAnalyzer mode.
     /// </summary>
     /// <param name="result">The macro's output.</param>
-    /// <param name="buffers">Where the tree's arrays come from (see <see cref="FlatTree.FromTokenStream"/>), or null.</param>
+    /// <param name="buffers">Where the arrays of the response's tree and span table come from; the response is then valid until their next <see cref="WireBuffers.Reclaim"/>. Null: new arrays, owned by the response.</param>
     /// <exception cref="ProtocolException">The result has a span the mode cannot express.</exception>
     public Response EncodeResult(TokenStream result, WireBuffers? buffers = null)
     {

@@ -40,11 +40,11 @@ internal sealed class FlatTreeWriter
         _subtreeSize = SubtreeSize(version);
         _extendedLeaves = version >= ApiVersion.ExtendedLeafData;
         var counts = Count(rootChildren);
-        _subtree = Take(buffers, checked(counts.Subtrees * _subtreeSize));
-        _literal = Take(buffers, checked(counts.Literals * LiteralSize(version)));
-        _punct = Take(buffers, checked(counts.Puncts * PunctSize));
-        _ident = Take(buffers, checked(counts.Idents * IdentSize(version)));
-        _tokenTree = Take(buffers, counts.Children);
+        _subtree = WireBuffers.Take(buffers, checked(counts.Subtrees * _subtreeSize));
+        _literal = WireBuffers.Take(buffers, checked(counts.Literals * LiteralSize(version)));
+        _punct = WireBuffers.Take(buffers, checked(counts.Puncts * PunctSize));
+        _ident = WireBuffers.Take(buffers, checked(counts.Idents * IdentSize(version)));
+        _tokenTree = WireBuffers.Take(buffers, counts.Children);
         _children = new TokenStream[counts.Subtrees];
     }
 
@@ -63,8 +63,6 @@ internal sealed class FlatTreeWriter
         writer.AddSubtree(callSite, callSite, 0, children);
         return writer.Finish();
     }
-
-    private static uint[] Take(WireBuffers? buffers, int length) => buffers is null ? new uint[length] : buffers.Rent(length);
 
     private readonly record struct Counts(int Subtrees, int Literals, int Puncts, int Idents, int Children);
 

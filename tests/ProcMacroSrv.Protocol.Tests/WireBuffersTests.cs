@@ -59,13 +59,39 @@ public class WireBuffersTests
     [Fact]
     public void What_one_huge_request_took_is_not_all_kept_for_the_next()
     {
-        var buffers = new WireBuffers();
-        // Two arrays of 9 Mi numbers: together over the 16 Mi the pool keeps between requests.
-        var first = buffers.Rent(9 << 20);
-        var second = buffers.Rent(9 << 20);
+        // Room for 3 pooled arrays' worth between requests: of two, one is kept.
+        var buffers = new WireBuffers(maximumPooledElements: Pooled * 3);
+        var first = buffers.Rent(Pooled * 2);
+        var second = buffers.Rent(Pooled * 2);
         buffers.Reclaim();
-        var again = new[] { buffers.Rent(9 << 20), buffers.Rent(9 << 20) };
+        var again = new[] { buffers.Rent(Pooled * 2), buffers.Rent(Pooled * 2) };
         Assert.Equal(1, again.Count(a => ReferenceEquals(a, first) || ReferenceEquals(a, second)));
+    }
+
+    [Fact]
+    public void The_arrays_of_the_latest_request_are_kept_before_older_ones()
+    {
+        // Small requests fill the pool; a larger one comes next and again: its arrays must be
+        // the ones reused, or every large request would allocate afresh.
+        var buffers = new WireBuffers(maximumPooledElements: Pooled * 4);
+        for (var i = 0; i < 4; i++) buffers.Rent(Pooled);
+        buffers.Reclaim();
+        var large = buffers.Rent(Pooled * 3);
+        buffers.Reclaim();
+        Assert.Same(large, buffers.Rent(Pooled * 3));
+    }
+
+    [Fact]
+    public void Numbers_written_with_spaces_are_read_into_lent_arrays_too()
+    {
+        // Not serde_json's compact form, so the general reader reads them, into a lent array.
+        var numbers = Enumerable.Range(0, Pooled + 10).Select(i => (uint)i * 7).ToArray();
+        var line = "{\"ExpandMacro\":{\"lib\":\"/l.so\",\"env\":[],\"current_dir\":null,\"macro_body\":{\"subtree\":[0,0,0,0,0],\"literal\":[],\"punct\":[],\"ident\":[],\"token_tree\":[],\"text\":[]},"
+            + "\"macro_name\":\"m\",\"attributes\":null,\"span_data_table\":[" + string.Join(", ", numbers) + "]}}";
+        var buffers = new WireBuffers();
+        var lent = Assert.IsType<ExpandMacroRequest>(JsonLegacyReader.ReadRequest(System.Text.Encoding.UTF8.GetBytes(line), buffers));
+        Assert.Equal(1, buffers.LentCount);
+        Assert.Equal(numbers, lent.SpanDataTable.ToArray());
     }
 
     [Theory]

@@ -84,6 +84,26 @@ public sealed class IsolationTests
         ReliabilityLog.Record(Area, $"`{macro}!()` ({mode} mode)", answer, keptServing: true);
     }
 
+    [Fact]
+    public async Task A_crash_that_leaves_a_child_process_running_is_answered_at_once()
+    {
+        // The macro starts `sleep 20` and aborts. The sleeper inherits what the worker had open
+        // without close-on-exec; were that the worker's report pipe, the supervisor would wait
+        // for its end until the sleeper exits (and a killed worker's orphan is not in its tree).
+        var dylibs = Dylibs.Stable;
+        await using var server = TestServer.Start();
+        await server.HandshakeAsync(SpanMode.Id);
+        var clock = Stopwatch.StartNew();
+
+        var answer = await server.ExpandAsync(dylibs.PmHostile, "crash_leaving_child", "");
+
+        Assert.False(answer.IsOk, answer.Text);
+        Assert.Matches("^proc macro `crash_leaving_child` crashed the expansion worker: SIGABRT$", answer.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the crash was answered after {clock.Elapsed.TotalSeconds:F1} s");
+        await ExpectSerdeWorksAsync(server, SpanMode.Id, "after the crash");
+        ReliabilityLog.Record(Area, "a macro that starts `sleep 20`, then aborts", $"ExpandMacro Err (SIGABRT) in {clock.Elapsed.TotalSeconds:F1} s", keptServing: true);
+    }
+
     [Theory]
     [InlineData(SpanMode.Id)]
     [InlineData(SpanMode.RustAnalyzer)]
@@ -93,7 +113,7 @@ public sealed class IsolationTests
         await using var server = TestServer.Start();
         await server.HandshakeAsync(mode);
         var first = server.WorkerProcessId();
-        // Each crash leaves no worker behind; the next request starts one (and gives it the span mode first).
+        // Each crash leaves no worker behind; the next request starts one (in the connection's span mode).
         foreach (var macro in (string[])["segfault", "abort", "exit", "segfault"])
         {
             var answer = await server.ExpandAsync(dylibs.PmHostile, macro, "");

@@ -33,8 +33,8 @@ public class TokenStreamTests
     [Fact]
     public void AStreamAdoptingAnArrayOfOneKindOfTreeReadsAndGrowsLikeAnyOther()
     {
-        // A Punct[] passed as TokenTree[]: the stream must neither take it for a join nor fail
-        // when it writes another kind of tree after it.
+        // A Punct[] passed as TokenTree[]: the stream must not take it for a join (it keeps only
+        // arrays of exactly TokenTree[]), and appending another kind of tree must work.
         Punct[] puncts = [new('+', Spacing.Alone, Span.Opaque(1)), new('-', Spacing.Alone, Span.Opaque(2))];
         var stream = TokenStream.Adopt(puncts);
         var ident = new Ident(Symbol.Intern("x"), false, Span.Opaque(3));

@@ -17,11 +17,24 @@ public static class ProtocolStdout
     /// <summary>Returns a stream on the original stdout and points fd 1 at stderr from now on.</summary>
     public static Stream Reserve()
     {
-        var fd = LibC.Dup(1);
+        // Close-on-exec: a process a macro starts must not hold the client's stdout open.
+        var fd = LibC.Fcntl(1, LibC.F_DUPFD_CLOEXEC, 3);
         if (fd < 0) throw new IOException("cannot duplicate stdout for the protocol");
         LibC.FFlush(0);
         LibC.Dup2(2, 1);
         IsReserved = true;
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
+    }
+
+    /// <summary>
+    /// Keeps an inherited descriptor of the server's own (a worker's report pipe) from the
+    /// processes that macros start, so that its end is seen when the server's process ends.
+    /// </summary>
+    /// <exception cref="IOException">The descriptor is not open.</exception>
+    public static void KeepFromChildProcesses(int fd)
+    {
+        var flags = LibC.Fcntl(fd, LibC.F_GETFD, 0);
+        if (flags < 0 || LibC.Fcntl(fd, LibC.F_SETFD, flags | LibC.FD_CLOEXEC) < 0)
+            throw new IOException($"cannot mark descriptor {fd} close-on-exec");
     }
 }

@@ -36,6 +36,15 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "dup", SetLastError = true)]
     public static partial int Dup(int fd);
 
+    // fcntl is variadic; its integer argument goes where the fixed-argument call puts it on x86-64.
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    public const int F_DUPFD_CLOEXEC = 1030;
+    public const int F_GETFD = 1;
+    public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
+
     [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
     public static partial int Dup2(int oldFd, int newFd);
 
@@ -51,8 +60,8 @@ internal static unsafe partial class LibC
     /// <summary>
     /// The entries of the C environment (`environ`: pointers to "NAME=value" strings, up to the
     /// terminating null), copied into <paramref name="entries"/>, grown as needed; returns how many.
-    /// setenv, unsetenv and putenv all change this array, so comparing two copies tells whether
-    /// anyone changed the environment in between.
+    /// setenv, unsetenv and putenv all change this array, so comparing it with a copy
+    /// (<see cref="EnvironEquals"/>) tells whether anyone changed the environment in between.
     /// </summary>
     public static int CopyEnvironEntries(ref nint[] entries)
     {
@@ -70,7 +79,8 @@ internal static unsafe partial class LibC
 
     /// <summary>
     /// True when the C environment's entries are exactly <paramref name="entries"/> (as
-    /// <see cref="CopyEnvironEntries"/> copied them), compared in place.
+    /// <see cref="CopyEnvironEntries"/> copied them), compared in place. Pointers are compared,
+    /// not the strings: glibc's setenv always installs a new string for a changed value.
     /// </summary>
     public static bool EnvironEquals(ReadOnlySpan<nint> entries)
     {

@@ -19,14 +19,15 @@ internal static class CompactU32Array
     /// <summary>
     /// As <see cref="Parse(ReadOnlySpan{byte})"/>, into an array lent by <paramref name="lender"/>
     /// (at least <paramref name="count"/> long, the number of values) or, without one, a new array
-    /// of exactly <paramref name="count"/>.
+    /// of exactly <paramref name="count"/>. When the text is not compact (null), the array is given
+    /// back to the lender.
     /// </summary>
     public static uint[]? Parse(ReadOnlySpan<byte> text, WireBuffers? lender, out int count)
     {
         count = 0;
         if (text.IsEmpty) return [];
         var numbers = text.Count((byte)',') + 1;
-        var values = lender is null ? new uint[numbers] : lender.Rent(numbers);
+        var values = WireBuffers.Take(lender, numbers);
         var i = 0;
         while (true)
         {
@@ -40,12 +41,18 @@ internal static class CompactU32Array
             }
             var length = i - start;
             // JSON has no leading zeros; ten digits are enough for any u32.
-            if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return null;
+            if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return GiveUp(lender, values);
             values[count++] = (uint)value;
             // Every comma was consumed between two numbers, so all of them are read here.
             if (i == text.Length) return values;
-            if (text[i] != ',') return null;
+            if (text[i] != ',') return GiveUp(lender, values);
             i++;
         }
+    }
+
+    private static uint[]? GiveUp(WireBuffers? lender, uint[] values)
+    {
+        lender?.GiveBack(values);
+        return null;
     }
 }

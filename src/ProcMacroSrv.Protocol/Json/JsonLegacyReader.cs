@@ -454,7 +454,7 @@ public static class JsonLegacyReader
             buffer[count++] = value;
         }
         if (count == 0) return [];
-        var result = lender is null ? new uint[count] : lender.Rent(count);
+        var result = WireBuffers.Take(lender, count);
         buffer.AsSpan(0, count).CopyTo(result);
         return result;
     }
@@ -606,7 +606,7 @@ public static class JsonLegacyReader
         /// <summary>A buffer for arrays read token by token; one per message, grown as needed.</summary>
         public uint[]? Scratch;
 
-        /// <summary>Where a FlatTree's arrays are taken from, or null for new arrays.</summary>
+        /// <summary>Where the arrays of FlatTrees and span tables are taken from, or null for new arrays.</summary>
         public WireBuffers? Buffers;
 
         /// <summary>

@@ -45,6 +45,15 @@ public static class LiteralParser
     private static readonly ParseOptions[] OptionsByEdition =
         [.. Enum.GetValues<Edition>().Select(edition => new ParseOptions(edition, SkipShebang: false))];
 
+    private static ParseOptions OptionsFor(Edition edition)
+    {
+        foreach (var options in OptionsByEdition)
+        {
+            if (options.Edition == edition) return options;
+        }
+        return new ParseOptions(edition, SkipShebang: false);
+    }
+
     /// <summary>Parses <paramref name="text"/>; the literal gets <paramref name="span"/> (rustc gives it the call site).</summary>
     public static LiteralParseResult Parse(string text, Span span = default, Edition edition = Edition.Edition2021)
     {
@@ -53,7 +62,7 @@ public static class LiteralParser
         // the text as given, as rustc does: `"a\r\nb"` is "comment or whitespace around literal"
         // there (fixtures/pm-probe, corpus strings/string-crlf).
         var lexed = TokenStreamParser.Parse(text, static (s, e) => new Span(0, 0, (uint)s, (uint)e, 0),
-            (uint)edition < (uint)OptionsByEdition.Length ? OptionsByEdition[(int)edition] : new ParseOptions(edition, SkipShebang: false));
+            OptionsFor(edition));
         if (lexed.Outcome != ParseOutcome.Value)
             return new LiteralParseResult(null, lexed.Diagnostics, lexed.Outcome, lexed.ErrorMessage, lexed.PanicMessage);
 

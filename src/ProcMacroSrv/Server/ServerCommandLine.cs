@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Server.Isolation;
@@ -115,8 +116,9 @@ internal static class ServerCommandLine
             return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(Console.OpenStandardInput(), protocol, local).Run());
         }
         // The supervisor runs no macro, so fd 1 stays the client's stdout: its workers inherit it
-        // and write their answers there themselves.
-        using var stdout = Console.OpenStandardOutput();
+        // and write their answers there themselves. A FileStream, not Console's stream, which
+        // takes a closed pipe for success: a gone client must end the server.
+        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         using var isolated = new IsolatedHandler(timeout, memoryLimit);
         return new JsonLegacyServer(Console.OpenStandardInput(), stdout, isolated).Run();
     }
@@ -144,6 +146,7 @@ internal static class ServerCommandLine
             return Usage($"{ExpansionWorker.Subcommand} is started by the server itself: descriptor {args[0]} is not a pipe to report on ({e.Message})");
         }
         using var reports = reportsPipe;
+        ProtocolStdout.KeepFromChildProcesses(int.Parse(args[0], CultureInfo.InvariantCulture));
         using var protocol = ProtocolStdout.Reserve();
         using var stdout = new ReportingStdout(protocol, reports);
         using var local = new InProcessHandler(spanMode);

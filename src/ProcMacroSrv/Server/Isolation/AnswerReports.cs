@@ -20,13 +20,14 @@ internal static class AnswerReport
 
 /// <summary>
 /// A worker's protocol stdout (the client's): reports <see cref="AnswerReport.Begins"/> before
-/// the first byte of each answer, <see cref="AnswerReport.Ends"/> at the flush that ends its
-/// line (<c>JsonLineWriter</c> flushes once per line, after the newline), and
+/// the first byte of each answer, <see cref="AnswerReport.Ends"/> at the first flush after the
+/// line's newline (<c>JsonLineWriter</c> flushes once per line, right after it), and
 /// <see cref="AnswerReport.ClientGone"/> when a write fails.
 /// </summary>
 internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
 {
     private bool _answering;
+    private bool _lineEnded;
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -44,6 +45,7 @@ internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
             Report(AnswerReport.ClientGone);
             throw;
         }
+        if (!buffer.IsEmpty) _lineEnded = buffer[^1] == (byte)'\n';
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -59,8 +61,10 @@ internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
             Report(AnswerReport.ClientGone);
             throw;
         }
-        if (!_answering) return;
+        // Only a complete line is an answer's end: the supervisor may write once it has it.
+        if (!_answering || !_lineEnded) return;
         _answering = false;
+        _lineEnded = false;
         Report(AnswerReport.Ends);
     }
 

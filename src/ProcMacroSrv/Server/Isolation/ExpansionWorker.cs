@@ -123,12 +123,8 @@ internal sealed class ExpansionWorker : IDisposable
         // Once the answer has begun the macro is done: the limits stop applying.
         var verdict = watchdog.Stop();
         if (report != AnswerReport.Begins) return verdict ?? Died();
-        if (verdict is not null)
-        {
-            // Killed just as it began answering: part of the answer may be out.
-            partial = true;
-            return verdict;
-        }
+        // A limit reached at the very moment the answer began may still kill the worker while it
+        // writes: the outcome is what the worker reports next, not the verdict.
         switch (NextReport())
         {
             case AnswerReport.Ends:
@@ -139,7 +135,7 @@ internal sealed class ExpansionWorker : IDisposable
                 throw new IOException("the client closed its end of stdout");
             default:
                 partial = true;
-                return Died();
+                return verdict ?? Died();
         }
     }
 

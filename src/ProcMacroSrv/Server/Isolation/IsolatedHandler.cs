@@ -37,15 +37,11 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         _worker!.Dispose();
         _worker = null;
         var what = Describe(request.Span, variant);
-        if (partial)
-        {
-            // Killed from outside while writing its answer: the part already sent cannot be taken
-            // back, so the client gets a line it cannot read rather than a wrong answer; the
-            // newline ends that line, so that the next answers read as they should.
-            Console.Error.WriteLine($"proc-macro-srv: the expansion worker ended while sending the answer to {what} ({failure.Description}); the answer is cut short");
-            output.WriteLine([]);
-            return;
-        }
+        // A worker that ended while writing its answer (killed from outside) may have sent part of
+        // it, or nothing yet: the error response goes out either way, as one line. After nothing
+        // it is a clean answer; after a part, the part and it make one line the client cannot
+        // read, as a cut answer is, and the next request's answer still comes on a line of its own.
+        if (partial) Console.Error.WriteLine($"proc-macro-srv: the expansion worker ended while sending the answer to {what}; the answer may be cut short");
         var message = failure.Kind switch
         {
             WorkerFailureKind.TimedOut => $"{what} timed out ({failure.Description}); the expansion worker was killed and restarted",
