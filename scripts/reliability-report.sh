@@ -17,6 +17,12 @@ export PROC_MACRO_SRV_RELIABILITY_LOG="$work/scenarios.jsonl"
 export PROC_MACRO_SRV_FUZZ_SECONDS="${PROC_MACRO_SRV_FUZZ_SECONDS:-10}"
 : >"$PROC_MACRO_SRV_RELIABILITY_LOG"
 
+# The server users run, as scripts/test.sh tests it: the NativeAOT build (memory and time per
+# expansion in the report are that build's), unless PROC_MACRO_SRV_EXECUTABLE names another.
+if [[ -z "${PROC_MACRO_SRV_EXECUTABLE:-}" ]]; then
+    dotnet publish src/ProcMacroSrv -c Release -p:AotBuild=true -o artifacts/published -nologo -v quiet
+    export PROC_MACRO_SRV_EXECUTABLE="$PWD/artifacts/published/proc-macro-srv"
+fi
 project=tests/ProcMacroSrv.Reliability.Tests
 dotnet build "$project" -c Release
 status=0
