@@ -108,6 +108,9 @@ public sealed class BridgeAbi
     /// <summary>The method with this tag, or null.</summary>
     public BridgeMethod? MethodForTag(int tag) => (uint)tag < (uint)_byTag.Length ? _byTag[tag] : null;
 
+    /// <summary>One more than the highest method tag: every tag a method has is below it.</summary>
+    public int TagBound => _byTag.Length;
+
     /// <summary>
     /// Everything on which this ABI and <paramref name="other"/> differ on the wire or in the
     /// client's layout, one line per difference (empty when they serve dylibs identically).

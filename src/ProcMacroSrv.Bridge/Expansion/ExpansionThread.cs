@@ -32,36 +32,7 @@ internal static class ExpansionThread
     /// </summary>
     public static T Run<T>(Func<T> expansion)
     {
-        if (ReferenceEquals(Thread.CurrentThread, Runner.Value))
-        {
-            try
-            {
-                return expansion();
-            }
-            catch (Exception e)
-            {
-                throw new InvalidOperationException($"the expansion failed in the server: {e.Message}", e);
-            }
-        }
-        T result = default!;
-        Exception? failure = null;
-        using var done = new ManualResetEventSlim();
-        Work.Add(() =>
-        {
-            try
-            {
-                result = expansion();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-            finally
-            {
-                done.Set();
-            }
-        });
-        done.Wait();
+        var result = Execute(expansion, out var failure);
         if (failure is not null) throw new InvalidOperationException($"the expansion failed in the server: {failure.Message}", failure);
         return result;
     }
@@ -73,22 +44,49 @@ internal static class ExpansionThread
     /// </summary>
     public static T Host<T>(Func<T> loop)
     {
-        T result = default!;
-        Exception? failure = null;
+        var result = Execute(loop, out var failure);
         // The loop's own failures are not expansion failures: they come back as they were thrown.
-        Run(() =>
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        return result;
+    }
+
+    // Runs `work` on the expansion thread (directly when already on it) and waits for it; what it
+    // threw comes back in `failure`, for the caller to wrap or rethrow.
+    private static T Execute<T>(Func<T> work, out Exception? failure)
+    {
+        if (ReferenceEquals(Thread.CurrentThread, Runner.Value))
         {
             try
             {
-                result = loop();
+                failure = null;
+                return work();
             }
             catch (Exception e)
             {
                 failure = e;
+                return default!;
             }
-            return true;
+        }
+        T result = default!;
+        Exception? caught = null;
+        using var done = new ManualResetEventSlim();
+        Work.Add(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception e)
+            {
+                caught = e;
+            }
+            finally
+            {
+                done.Set();
+            }
         });
-        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        done.Wait();
+        failure = caught;
         return result;
     }
 }

@@ -452,8 +452,11 @@ internal sealed class BridgeInterpreter
         /// <summary>The plans of <paramref name="abi"/>, indexed by method tag.</summary>
         public static MethodPlan?[] ForAbi(BridgeAbi abi)
         {
-            var plans = new MethodPlan?[abi.MethodTags.Count == 0 ? 0 : abi.MethodTags.Max() + 1];
-            for (var i = 0; i < abi.Methods.Count; i++) plans[abi.MethodTags[i]] = new MethodPlan(abi.Methods[i]);
+            var plans = new MethodPlan?[abi.TagBound];
+            for (var tag = 0; tag < plans.Length; tag++)
+            {
+                if (abi.MethodForTag(tag) is { } method) plans[tag] = new MethodPlan(method);
+            }
             return plans;
         }
     }

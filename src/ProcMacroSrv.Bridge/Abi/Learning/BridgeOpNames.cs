@@ -17,11 +17,15 @@ internal static class BridgeOpNames
         ("ts_", "TokenStream"), ("span_", "Span"), ("symbol_", "Symbol"),
     ];
 
-    // (group, method) → the operations it is in some built-in table; where there are two the
-    // signature decides (Span::start returned a LineColumn in 1.63 and a Span later).
-    private static readonly Lazy<Dictionary<(string Group, string Method), List<BridgeOp>>> Ops = new(CollectOps);
+    // Both maps from one pass over the built-in tables, made when first needed.
+    private static readonly Lazy<Catalog> Known = new(Collect);
 
-    private static readonly Lazy<Dictionary<BridgeOp, List<(IReadOnlyList<WireType> Parameters, WireType Returns)>>> Served = new(CollectServed);
+    // Ops: (group, method) → the operations it is in some built-in table; where there are two the
+    // signature decides (Span::start returned a LineColumn in 1.63 and a Span later).
+    // Served: each operation's distinct signatures.
+    private sealed record Catalog(
+        Dictionary<(string Group, string Method), List<BridgeOp>> Ops,
+        Dictionary<BridgeOp, List<(IReadOnlyList<WireType> Parameters, WireType Returns)>> Served);
 
     /// <summary>The (group, method) a method name stands for: flat names are split by their prefix.</summary>
     public static (string Group, string Method) Canonical(ApiMethod method) =>
@@ -50,20 +54,21 @@ internal static class BridgeOpNames
     public static BridgeOp Resolve(ApiMethod method, IReadOnlyList<WireType> parameters, WireType returns)
     {
         var key = Canonical(method);
-        if (!Ops.Value.TryGetValue(key, out var candidates))
+        var (ops, served) = Known.Value;
+        if (!ops.TryGetValue(key, out var candidates))
         {
             throw new BridgeLearningException($"with_api! method `{method.QualifiedName}` is not a bridge method this server knows");
         }
         foreach (var op in candidates)
         {
-            if (Served.Value.TryGetValue(op, out var signatures)
+            if (served.TryGetValue(op, out var signatures)
                 && signatures.Any(s => s.Returns == returns && s.Parameters.SequenceEqual(parameters)))
             {
                 return op;
             }
         }
         var known = candidates
-            .SelectMany(op => Served.Value.GetValueOrDefault(op) ?? [])
+            .SelectMany(op => served.GetValueOrDefault(op) ?? [])
             .Select(s => $"({string.Join(", ", s.Parameters)}) -> {s.Returns}")
             .Distinct();
         throw new BridgeLearningException(
@@ -71,26 +76,17 @@ internal static class BridgeOpNames
             + $"which this server does not serve (it serves {string.Join(" or ", known)})");
     }
 
-    private static Dictionary<(string, string), List<BridgeOp>> CollectOps()
+    private static Catalog Collect()
     {
-        var ops = new Dictionary<(string, string), List<BridgeOp>>();
+        var catalog = new Catalog([], []);
         foreach (var m in BridgeAbiCatalog.BuiltIn.SelectMany(abi => abi.Methods))
         {
             var key = Canonical(m.Name);
-            if (!ops.TryGetValue(key, out var list)) ops[key] = list = [];
-            if (!list.Contains(m.Op)) list.Add(m.Op);
+            if (!catalog.Ops.TryGetValue(key, out var ops)) catalog.Ops[key] = ops = [];
+            if (!ops.Contains(m.Op)) ops.Add(m.Op);
+            if (!catalog.Served.TryGetValue(m.Op, out var signatures)) catalog.Served[m.Op] = signatures = [];
+            if (!signatures.Any(s => s.Returns == m.Returns && s.Parameters.SequenceEqual(m.Parameters))) signatures.Add((m.Parameters, m.Returns));
         }
-        return ops;
-    }
-
-    private static Dictionary<BridgeOp, List<(IReadOnlyList<WireType>, WireType)>> CollectServed()
-    {
-        var served = new Dictionary<BridgeOp, List<(IReadOnlyList<WireType>, WireType)>>();
-        foreach (var m in BridgeAbiCatalog.BuiltIn.SelectMany(abi => abi.Methods))
-        {
-            if (!served.TryGetValue(m.Op, out var list)) served[m.Op] = list = [];
-            if (!list.Any(s => s.Item2 == m.Returns && s.Item1.SequenceEqual(m.Parameters))) list.Add((m.Parameters, m.Returns));
-        }
-        return served;
+        return catalog;
     }
 }
