@@ -1,3 +1,4 @@
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.TokenModel;
 using ProcMacroSrv.TokenModel.Printing;
@@ -182,17 +183,10 @@ public sealed class ExpansionTests
     public void TheWorkingDirectoryIsSetForTheExpansionAndRestored()
     {
         var before = Environment.CurrentDirectory;
-        var dir = Directory.CreateTempSubdirectory("pms-cwd").FullName;
-        try
-        {
-            var result = Expand(PmBasics, "do_thrice", "x", cwd: dir);
-            Assert.True(result.Succeeded);
-            Assert.Equal(before, Environment.CurrentDirectory);
-        }
-        finally
-        {
-            Directory.Delete(dir);
-        }
+        using var dir = new TempDirectory("pms-cwd");
+        var result = Expand(PmBasics, "do_thrice", "x", cwd: dir.Path);
+        Assert.True(result.Succeeded);
+        Assert.Equal(before, Environment.CurrentDirectory);
     }
 
     // Printed layout (spaces, line breaks) is the printer's business, tested on its own.

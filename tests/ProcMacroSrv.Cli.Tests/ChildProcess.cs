@@ -56,7 +56,10 @@ internal static class ChildProcess
         return new ProcessOutcome(result.CommandLine, result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
-    /// <summary>Runs a tool the tests depend on (nm, gcc, rustc); fails the test if it does not succeed.</summary>
-    public static ProcessOutcome RunTool(string fileName, IEnumerable<string> arguments, string? workingDirectory = null) =>
-        Run(fileName, arguments, workingDirectory).ShouldExit(0);
+    /// <summary>Runs a tool the tests depend on (nm, gcc, rustc); fails the test if it does not succeed (<see cref="ProcessRunner.RunChecked"/>).</summary>
+    public static ProcessOutcome RunTool(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var result = ProcessRunner.RunChecked(fileName, arguments, workingDirectory);
+        return new ProcessOutcome(result.CommandLine, result.ExitCode, result.StandardOutput, result.StandardError);
+    }
 }

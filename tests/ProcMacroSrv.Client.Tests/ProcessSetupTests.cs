@@ -1,3 +1,4 @@
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Client;
 
 namespace ProcMacroSrv.Client.Tests;
@@ -52,18 +53,12 @@ public class ProcessSetupTests
     [Fact]
     public void Locator_reports_a_sysroot_without_a_server()
     {
-        var empty = Directory.CreateTempSubdirectory("pm-sysroot").FullName;
-        try
-        {
-            Assert.Null(ServerLocator.FindInSysroot(empty));
-            Directory.CreateDirectory(Path.Combine(empty, "lib"));
-            File.WriteAllText(Path.Combine(empty, "lib", ServerLocator.ServerName), "");
-            Assert.Equal(Path.Combine(empty, "lib", ServerLocator.ServerName), ServerLocator.FindInSysroot(empty));
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
+        using var sysroot = new TempDirectory("pm-sysroot");
+        var empty = sysroot.Path;
+        Assert.Null(ServerLocator.FindInSysroot(empty));
+        Directory.CreateDirectory(Path.Combine(empty, "lib"));
+        File.WriteAllText(Path.Combine(empty, "lib", ServerLocator.ServerName), "");
+        Assert.Equal(Path.Combine(empty, "lib", ServerLocator.ServerName), ServerLocator.FindInSysroot(empty));
     }
 
     [Fact]

@@ -127,4 +127,23 @@ public static class ProcessRunner
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=+,@".Contains(c))
             ? argument
             : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Runs a tool a test depends on (gcc, nm, objcopy, rustc) with a three-minute limit: a hung
+    /// tool fails its test instead of stalling the run. Throws, with the command line and the
+    /// output, when it exits non-zero.
+    /// </summary>
+    /// <exception cref="FixtureSetupException">The tool cannot be started (not installed).</exception>
+    /// <exception cref="FixtureBuildException">The tool did not finish in time.</exception>
+    /// <exception cref="InvalidOperationException">The tool exited non-zero.</exception>
+    public static ProcessResult RunChecked(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var result = Run(fileName, arguments, workingDirectory, timeout: TimeSpan.FromMinutes(3));
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"`{result.CommandLine}` exited with {result.ExitCode}:\n{result.StandardError}{result.StandardOutput}");
+        }
+        return result;
+    }
 }

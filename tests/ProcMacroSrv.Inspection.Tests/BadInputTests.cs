@@ -68,7 +68,7 @@ public class BadInputTests
     public async Task Fifo_is_rejected_without_blocking()
     {
         string fifo = Path.Combine(TestFiles.NewDirectory("fifo"), "libpipe.so");
-        HostTools.Run("mkfifo", [fifo]);
+        ProcessRunner.RunChecked("mkfifo", [fifo]);
 
         Task<string> inspection = Task.Run(() => Reason(fifo));
         Task finished = await Task.WhenAny(inspection, Task.Delay(TimeSpan.FromSeconds(10)));

@@ -153,7 +153,7 @@ public class RealDylibTests
 
     /// <summary>The key/value lines of <c>rustc -vV</c> (release, commit-hash, commit-date, …).</summary>
     private static IReadOnlyDictionary<string, string> VerboseVersion(Toolchain toolchain) =>
-        HostTools.Run(toolchain.RustcPath, ["-vV"])
+        ProcessRunner.RunChecked(toolchain.RustcPath, ["-vV"]).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(": ", 2))
             .Where(parts => parts.Length == 2)

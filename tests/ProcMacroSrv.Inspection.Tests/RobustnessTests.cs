@@ -14,7 +14,7 @@ public class RobustnessTests
     {
         // strip keeps `.rustc` and `.dynsym` and makes the file small enough to rewrite hundreds of times.
         string output = TestFiles.NewPath("libstripped.so");
-        HostTools.Run("strip", ["--strip-all", "-o", output, TestDylibs.ProcMacro(Toolchains.Stable)]);
+        ProcessRunner.RunChecked("strip", ["--strip-all", "-o", output, TestDylibs.ProcMacro(Toolchains.Stable)]);
         return File.ReadAllBytes(output);
     });
 

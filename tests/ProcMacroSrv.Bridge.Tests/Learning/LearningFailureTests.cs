@@ -164,17 +164,10 @@ public sealed class LearningFailureTests
     [Fact]
     public void ASysrootWithoutSourcesIsNamed()
     {
-        var sysroot = Path.Combine(Path.GetTempPath(), "pms-sysroot-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(sysroot, "lib", "rustlib"));
-        try
-        {
-            Assert.False(BridgeAbiLearner.TryLearn(sysroot, out var abi, out var failure));
-            Assert.Null(abi);
-            Assert.Contains($"{sysroot} has no proc_macro bridge sources", failure);
-        }
-        finally
-        {
-            Directory.Delete(sysroot, recursive: true);
-        }
+        using var sysroot = new TempDirectory("pms-sysroot-");
+        Directory.CreateDirectory(Path.Combine(sysroot.Path, "lib", "rustlib"));
+        Assert.False(BridgeAbiLearner.TryLearn(sysroot.Path, out var abi, out var failure));
+        Assert.Null(abi);
+        Assert.Contains($"{sysroot.Path} has no proc_macro bridge sources", failure);
     }
 }

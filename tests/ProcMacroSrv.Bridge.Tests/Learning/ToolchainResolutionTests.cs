@@ -104,39 +104,33 @@ public sealed class ToolchainResolutionTests
     {
         var original = DylibInspector.Inspect(FixtureCrates.Build(Toolchains.Debian185).PmBasics);
         var claimed = original.RustcVersion.Raw.Replace("1.85.0", "1.86.0", StringComparison.Ordinal);
-        var root = Path.Combine(Path.GetTempPath(), "pms-186-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var dylib = Path.Combine(root, "dylib", Path.GetFileName(original.Path));
-            Directory.CreateDirectory(Path.GetDirectoryName(dylib)!);
-            File.WriteAllBytes(dylib, ReplaceOnce(File.ReadAllBytes(original.Path), original.RustcVersion.Raw, claimed));
+        using var temp = new TempDirectory("pms-186-");
+        var root = temp.Path;
+        var dylib = Path.Combine(root, "dylib", Path.GetFileName(original.Path));
+        Directory.CreateDirectory(Path.GetDirectoryName(dylib)!);
+        File.WriteAllBytes(dylib, ReplaceOnce(File.ReadAllBytes(original.Path), original.RustcVersion.Raw, claimed));
 
-            var sysroot = Path.Combine(root, "sysroot");
-            Directory.CreateDirectory(Path.Combine(sysroot, "bin"));
-            Directory.CreateDirectory(Path.Combine(sysroot, "lib", "rustlib", "src"));
-            var rustc = Path.Combine(sysroot, "bin", "rustc");
-            File.WriteAllText(rustc, $"#!/bin/sh\necho '{claimed}'\n");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(rustc, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var debianSources = Path.Combine(Toolchains.Debian185.Sysroot, "src", "rustc-1.85.0");
-            Assert.True(Directory.Exists(debianSources), $"{debianSources} is missing");
-            Directory.CreateSymbolicLink(Path.Combine(sysroot, "lib", "rustlib", "src", "rust"), debianSources);
+        var sysroot = Path.Combine(root, "sysroot");
+        Directory.CreateDirectory(Path.Combine(sysroot, "bin"));
+        Directory.CreateDirectory(Path.Combine(sysroot, "lib", "rustlib", "src"));
+        var rustc = Path.Combine(sysroot, "bin", "rustc");
+        File.WriteAllText(rustc, $"#!/bin/sh\necho '{claimed}'\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(rustc, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var debianSources = Path.Combine(Toolchains.Debian185.Sysroot, "src", "rustc-1.85.0");
+        Assert.True(Directory.Exists(debianSources), $"{debianSources} is missing");
+        Directory.CreateSymbolicLink(Path.Combine(sysroot, "lib", "rustlib", "src", "rust"), debianSources);
 
-            Assert.Null(BridgeAbiCatalog.TryFor(RustcVersion.Parse(claimed)));
-            WithSources(sysroot, () =>
-            {
-                var library = ProcMacroLibrary.Load(dylib);
-                Assert.Equal(claimed, library.Info.RustcVersion.Raw);
-                Assert.Equal($"learned from {Path.Combine(sysroot, "lib", "rustlib", "src", "rust", "library", "proc_macro", "src", "bridge")}", library.AbiOrigin);
-                Assert.Equal("A85", library.Abi.Name);
-                var thrice = MacroRunner.Expand(library, "do_thrice", "{ x }");
-                Assert.True(thrice.Succeeded, thrice.PanicMessage);
-                Assert.Equal("{ x } { x } { x }", TokenPrinter.Print(thrice.Output!));
-            });
-        }
-        finally
+        Assert.Null(BridgeAbiCatalog.TryFor(RustcVersion.Parse(claimed)));
+        WithSources(sysroot, () =>
         {
-            Directory.Delete(root, recursive: true);
-        }
+            var library = ProcMacroLibrary.Load(dylib);
+            Assert.Equal(claimed, library.Info.RustcVersion.Raw);
+            Assert.Equal($"learned from {Path.Combine(sysroot, "lib", "rustlib", "src", "rust", "library", "proc_macro", "src", "bridge")}", library.AbiOrigin);
+            Assert.Equal("A85", library.Abi.Name);
+            var thrice = MacroRunner.Expand(library, "do_thrice", "{ x }");
+            Assert.True(thrice.Succeeded, thrice.PanicMessage);
+            Assert.Equal("{ x } { x } { x }", TokenPrinter.Print(thrice.Output!));
+        });
     }
 
     private static byte[] ReplaceOnce(byte[] bytes, string old, string replacement)

@@ -1,3 +1,4 @@
+using ProcMacroSrv.Fixtures;
 namespace ProcMacroSrv.Inspection.Tests.Support;
 
 /// <summary>binutils, used to make crafted files and as an independent reading of real ones.</summary>
@@ -10,7 +11,7 @@ internal static class BinaryTools
         string sectionFile = Path.Combine(directory, "rustc-section.bin");
         File.WriteAllBytes(sectionFile, contents);
         string output = Path.Combine(directory, "libcrafted.so");
-        HostTools.Run("objcopy", ["--update-section", $".rustc={sectionFile}", dylib, output]);
+        ProcessRunner.RunChecked("objcopy", ["--update-section", $".rustc={sectionFile}", dylib, output]);
         return output;
     }
 
@@ -18,7 +19,7 @@ internal static class BinaryTools
     public static byte[] DumpRustcSection(string dylib)
     {
         string output = Path.Combine(TestFiles.NewDirectory("dump"), "rustc-section.bin");
-        HostTools.Run("objcopy", ["--dump-section", $".rustc={output}", dylib, Path.Combine(Path.GetDirectoryName(output)!, "ignored.so")]);
+        ProcessRunner.RunChecked("objcopy", ["--dump-section", $".rustc={output}", dylib, Path.Combine(Path.GetDirectoryName(output)!, "ignored.so")]);
         return File.ReadAllBytes(output);
     }
 
@@ -27,7 +28,7 @@ internal static class BinaryTools
     /// symbol version) and nm's type letter.
     /// </summary>
     public static IReadOnlyList<(string Name, char Type)> DefinedDynamicSymbols(string path) =>
-        HostTools.Run("nm", ["-D", "--defined-only", path])
+        ProcessRunner.RunChecked("nm", ["-D", "--defined-only", path]).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields.Length == 3)
@@ -36,7 +37,7 @@ internal static class BinaryTools
 
     /// <summary>Section names in header order, as <c>readelf -S -W</c> prints them.</summary>
     public static IReadOnlyList<string> SectionNames(string path) =>
-        HostTools.Run("readelf", ["-S", "-W", path])
+        ProcessRunner.RunChecked("readelf", ["-S", "-W", path]).StandardOutput
             .Split('\n')
             .Select(line => line.TrimStart())
             .Where(line => line.StartsWith('['))

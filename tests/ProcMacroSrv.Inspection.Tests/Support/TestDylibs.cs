@@ -95,7 +95,7 @@ internal static class TestDylibs
     {
         File.WriteAllText(Path.Combine(directory, "lib.rs"), source);
         string outputPath = Path.Combine(directory, output);
-        HostTools.Run(
+        ProcessRunner.RunChecked(
             rustc,
             [
                 "--crate-type", crateType, "--crate-name", Path.GetFileNameWithoutExtension(output)[3..],
@@ -109,7 +109,7 @@ internal static class TestDylibs
     {
         File.WriteAllText(Path.Combine(directory, "lib.c"), CSource);
         string outputPath = Path.Combine(directory, output);
-        HostTools.Run("gcc", flags.Concat(["lib.c", "-o", outputPath]), directory);
+        ProcessRunner.RunChecked("gcc", flags.Concat(["lib.c", "-o", outputPath]), directory);
         return outputPath;
     }
 }
