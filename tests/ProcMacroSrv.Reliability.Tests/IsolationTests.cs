@@ -150,6 +150,29 @@ public sealed class IsolationTests
         await ExpectSerdeWorksAsync(server, mode, "an idle worker was killed");
     }
 
+    [Fact]
+    public async Task A_worker_killed_right_after_its_answer_reached_the_client_costs_no_request()
+    {
+        // The client reads an answer and at once the worker is killed (a user, the OOM killer):
+        // the supervisor must not take that for a death during the answer and send the client a
+        // second, wrong answer, which the client would read as the next request's.
+        await using var server = TestServer.Start();
+        await server.HandshakeAsync(SpanMode.Id);
+        for (var round = 0; round < 50; round++)
+        {
+            // The worker is found first, so that the kill follows the answer as closely as it can.
+            using var worker = System.Diagnostics.Process.GetProcessById(server.WorkerProcessId());
+            var first = await server.ExpandAsync(Dylibs.Stable.PmBasics, "do_thrice", "a");
+            worker.Kill();
+            worker.WaitForExit();
+            Assert.True(first.IsOk, first.Error);
+            var next = await server.ExpandAsync(Dylibs.Stable.PmBasics, "do_thrice", "b");
+            Assert.True(next.IsOk, $"round {round}: the request after the kill got {next.Summary}");
+            Assert.Equal("b b b", next.Text);
+        }
+        ReliabilityLog.Record(Area, "the worker killed right after each of 50 answers reached the client", "every next request answered by a new worker, with its own answer", keptServing: true, times: 50);
+    }
+
     [Theory]
     [InlineData(IsolationMode.InProcessByArgument)]
     [InlineData(IsolationMode.InProcessByEnvironment)]
@@ -217,6 +240,39 @@ public sealed class IsolationTests
         Assert.Equal(JsonLegacyWriter.EncodeResponse(direct), JsonLegacyWriter.EncodeResponse(isolatedAnswer));
         await isolated.AssertServingAsync("a large answer");
         ReliabilityLog.Record(Area, $"an answer of {size / (1024 * 1024)} MiB written by the worker ({mode} mode)", $"{answer.Variant} Ok, the same answer as in-process", keptServing: true);
+    }
+
+    [Fact]
+    public async Task A_client_gone_during_a_long_expansion_ends_the_server_before_the_time_limit()
+    {
+        // The client closes its end of stdout (keeping stdin open) while `hang` runs: nobody will
+        // read the answer, so the supervisor stops the worker and ends, instead of waiting for the
+        // 60 s limit and then failing to write the error.
+        var start = new ProcessStartInfo(TestServer.ExecutablePath, ["serve"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var server = Process.Start(start)!;
+        var stderr = server.StandardError.ReadToEndAsync();
+        var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
+        await server.StandardInput.WriteLineAsync(System.Text.Encoding.UTF8.GetString(request));
+        await server.StandardInput.FlushAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        server.StandardOutput.Close();
+        var clock = Stopwatch.StartNew();
+        var exited = server.WaitForExit(TimeSpan.FromSeconds(30));
+        if (!exited) server.Kill(entireProcessTree: true);
+        var log = await stderr;
+
+        Assert.True(exited, "the server did not end after its client left");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the server took {clock.Elapsed.TotalSeconds:F1} s to end after its client left");
+        Assert.Equal(0, server.ExitCode);
+        Assert.DoesNotContain("crashed", log);
+        Assert.DoesNotContain("timed out", log);
+        ReliabilityLog.Record(Area, "the client closes its stdout while `hang` runs (stdin still open)", $"the server ends in {clock.Elapsed.TotalSeconds:F1} s (exit 0), the worker stopped", keptServing: false);
     }
 
     [Theory]

@@ -45,6 +45,19 @@ internal static unsafe partial class LibC
     public const int F_SETFD = 2;
     public const int FD_CLOEXEC = 1;
 
+    /// <summary><c>struct pollfd</c>.</summary>
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    public const short POLLERR = 0x8;
+
+    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+
     [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
     public static partial int Dup2(int oldFd, int newFd);
 

@@ -11,7 +11,11 @@ internal static class AnswerReport
     /// <summary>The first byte of an answer is about to reach the client.</summary>
     public const byte Begins = (byte)'B';
 
-    /// <summary>The answer's line is complete.</summary>
+    /// <summary>
+    /// The answer is out but for its newline, which the supervisor writes: the client cannot see
+    /// a complete answer before the supervisor knows it is complete, so a worker killed at any
+    /// moment never leaves the supervisor unsure whether the client has its answer.
+    /// </summary>
     public const byte Ends = (byte)'E';
 
     /// <summary>Writing to the client failed: it has gone, and the worker ends.</summary>
@@ -20,9 +24,10 @@ internal static class AnswerReport
 
 /// <summary>
 /// A worker's protocol stdout (the client's): reports <see cref="AnswerReport.Begins"/> before
-/// the first byte of each answer, <see cref="AnswerReport.Ends"/> at the first flush after the
-/// line's newline (<c>JsonLineWriter</c> flushes once per line, right after it), and
-/// <see cref="AnswerReport.ClientGone"/> when a write fails.
+/// the first byte of each answer; holds back the line's newline (the only newline of a json-legacy
+/// line is its end) and reports <see cref="AnswerReport.Ends"/> at the flush after it
+/// (<c>JsonLineWriter</c> flushes once per line, right after the newline), for the supervisor to
+/// write it; reports <see cref="AnswerReport.ClientGone"/> when a write fails.
 /// </summary>
 internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
 {
@@ -36,16 +41,18 @@ internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
             Report(AnswerReport.Begins);
             _answering = true;
         }
+        var ended = !buffer.IsEmpty && buffer[^1] == (byte)'\n';
+        if (ended) buffer = buffer[..^1];
         try
         {
-            client.Write(buffer);
+            if (!buffer.IsEmpty) client.Write(buffer);
         }
         catch (IOException)
         {
             Report(AnswerReport.ClientGone);
             throw;
         }
-        if (!buffer.IsEmpty) _lineEnded = buffer[^1] == (byte)'\n';
+        _lineEnded = ended;
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -61,7 +68,7 @@ internal sealed class ReportingStdout(Stream client, Stream reports) : Stream
             Report(AnswerReport.ClientGone);
             throw;
         }
-        // Only a complete line is an answer's end: the supervisor may write once it has it.
+        // Only a complete line is an answer's end: the supervisor writes its newline.
         if (!_answering || !_lineEnded) return;
         _answering = false;
         _lineEnded = false;

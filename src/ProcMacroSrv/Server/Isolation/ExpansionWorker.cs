@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipes;
+using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
 
@@ -16,6 +17,8 @@ internal enum WorkerFailureKind
     OutOfMemory,
     /// <summary>The worker had ended before the request could be sent (killed while idle).</summary>
     GoneBeforeRequest,
+    /// <summary>The client closed its end of stdout while the worker was expanding: it was killed, as nobody would read its answer.</summary>
+    ClientGone,
 }
 
 /// <summary>A request that a worker did not answer.</summary>
@@ -93,8 +96,9 @@ internal sealed class ExpansionWorker : IDisposable
 
     /// <summary>
     /// Sends one request line, which the worker answers on the client's stdout; returns null
-    /// once the answer is complete, or how the worker failed to answer. A worker that ends after
-    /// its answer began may have sent part of it: <paramref name="partial"/> says so.
+    /// once the answer is out but for its newline (the caller ends the line), or how the worker
+    /// failed to answer. A worker that ends after its answer began may have sent part of it, never
+    /// the newline: <paramref name="partial"/> says so.
     /// </summary>
     /// <param name="request">The request line, without its newline.</param>
     /// <param name="timeout">How long the worker may take before it begins answering.</param>
@@ -122,7 +126,12 @@ internal sealed class ExpansionWorker : IDisposable
         var report = NextReport();
         // Once the answer has begun the macro is done: the limits stop applying.
         var verdict = watchdog.Stop();
-        if (report != AnswerReport.Begins) return verdict ?? Died();
+        if (report != AnswerReport.Begins)
+        {
+            // No fault of the request: the server ends, as for any lost client.
+            if (verdict?.Kind == WorkerFailureKind.ClientGone) throw new IOException(verdict.Description);
+            return verdict ?? Died();
+        }
         // A limit reached at the very moment the answer began may still kill the worker while it
         // writes: the outcome is what the worker reports next, not the verdict.
         switch (NextReport())
@@ -186,6 +195,11 @@ internal sealed class ExpansionWorker : IDisposable
                     _verdict = new WorkerFailure(WorkerFailureKind.OutOfMemory,
                         $"it used {resident >> 20} MiB, over the limit of {_memoryLimit >> 20} MiB");
                 }
+                else if (ProtocolStdout.ReaderGone(ClientStdout))
+                {
+                    // A long expansion nobody will read: stop it now rather than at the time limit.
+                    _verdict = new WorkerFailure(WorkerFailureKind.ClientGone, "the client closed its end of stdout");
+                }
                 else
                 {
                     return;
@@ -207,6 +221,9 @@ internal sealed class ExpansionWorker : IDisposable
     }
 
     private static readonly TimeSpan MemoryPollInterval = TimeSpan.FromMilliseconds(100);
+
+    // The supervisor's stdout is the client's (fd 1, not redirected: see ServerCommandLine).
+    private const int ClientStdout = 1;
 
     // VmRSS from /proc, read while the worker runs; null once it is gone.
     private long? ResidentBytes()

@@ -30,6 +30,8 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         var failure = Exchange(request, out var partial);
         if (failure is null)
         {
+            // The worker holds back the newline: the answer is the client's only now.
+            output.WriteLine([]);
             if (variant == "SetConfig" && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
             return;
         }
@@ -38,9 +40,10 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         _worker = null;
         var what = Describe(request.Span, variant);
         // A worker that ended while writing its answer (killed from outside) may have sent part of
-        // it, or nothing yet: the error response goes out either way, as one line. After nothing
-        // it is a clean answer; after a part, the part and it make one line the client cannot
-        // read, as a cut answer is, and the next request's answer still comes on a line of its own.
+        // it, or nothing yet, but never its newline: the error response goes out either way, as
+        // one line. After nothing it is a clean answer; after a part, the part and it make one
+        // line the client cannot read, as a cut answer is, and the next request's answer still
+        // comes on a line of its own.
         if (partial) Console.Error.WriteLine($"proc-macro-srv: the expansion worker ended while sending the answer to {what}; the answer may be cut short");
         var message = failure.Kind switch
         {
