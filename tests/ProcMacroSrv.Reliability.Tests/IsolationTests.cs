@@ -84,6 +84,26 @@ public sealed class IsolationTests
         ReliabilityLog.Record(Area, $"`{macro}!()` ({mode} mode)", answer, keptServing: true);
     }
 
+    [Theory]
+    [InlineData(IsolationMode.Worker)]
+    [InlineData(IsolationMode.InProcessByArgument)]
+    public async Task A_process_a_macro_starts_reads_no_request(IsolationMode isolation)
+    {
+        // The macro runs `cat` with its stdin. Were that the server's request pipe, cat would
+        // wait there for the next request (and take it): the expansion would hang until the
+        // time limit. The server's stdin is /dev/null for such processes.
+        var dylibs = Dylibs.Stable;
+        await using var server = TestServer.Start(new ServerSettings { Isolation = isolation, TimeoutSeconds = 10 });
+        await server.HandshakeAsync(SpanMode.Id);
+
+        var answer = await server.ExpandAsync(dylibs.PmHostile, "cat_stdin", "");
+
+        Assert.True(answer.IsOk, answer.Error);
+        Assert.Equal("const CAT_OK : bool = true;", answer.Text);
+        await ExpectSerdeWorksAsync(server, SpanMode.Id, "after a macro ran cat on its stdin");
+        ReliabilityLog.Record(Area, $"a macro that runs `cat` on its stdin ({isolation})", $"{answer.Variant} Ok: cat read end of input", keptServing: true);
+    }
+
     [Fact]
     public async Task A_crash_that_leaves_a_child_process_running_is_answered_at_once()
     {
@@ -255,6 +275,9 @@ public sealed class IsolationTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The defaults under test, whatever the environment running the tests says.
+        start.Environment.Remove("PROC_MACRO_SRV_IN_PROCESS");
+        start.Environment.Remove("PROC_MACRO_SRV_TIMEOUT");
         using var server = Process.Start(start)!;
         var stderr = server.StandardError.ReadToEndAsync();
         var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
@@ -290,6 +313,9 @@ public sealed class IsolationTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The defaults under test, whatever the environment running the tests says.
+        start.Environment.Remove("PROC_MACRO_SRV_IN_PROCESS");
+        start.Environment.Remove("PROC_MACRO_SRV_TIMEOUT");
         using var server = Process.Start(start)!;
         var stderr = server.StandardError.ReadToEndAsync();
         server.StandardOutput.Close();

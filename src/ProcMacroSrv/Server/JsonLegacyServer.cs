@@ -8,8 +8,9 @@ internal interface IRequestHandler
     /// <summary>
     /// Sees that <paramref name="request"/> gets its response line: written to
     /// <paramref name="output"/>, which may send it as it is made (so everything that can fail
-    /// must be decided before the first byte is written), or by someone else on the same stdout
-    /// (the expansion worker). An <see cref="IOException"/> means the client has gone.
+    /// must be decided before the first byte is written), or, in isolation, all but its newline by
+    /// the expansion worker on the same stdout and the newline to <paramref name="output"/>. An
+    /// <see cref="IOException"/> means the client has gone.
     /// </summary>
     void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output);
 }

@@ -110,10 +110,11 @@ internal static class ServerCommandLine
     {
         if (inProcess)
         {
+            using var requests = ProtocolStdin.Reserve();
             using var protocol = ProtocolStdout.Reserve();
             using var local = new InProcessHandler();
             // Requests are answered one at a time on the macros' own thread: no hand-over per expansion.
-            return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(Console.OpenStandardInput(), protocol, local).Run());
+            return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, protocol, local).Run());
         }
         // The supervisor runs no macro, so fd 1 stays the client's stdout: its workers inherit it
         // and write their answers there themselves. A FileStream, not Console's stream, which
@@ -147,9 +148,10 @@ internal static class ServerCommandLine
         }
         using var reports = reportsPipe;
         ProtocolStdout.KeepFromChildProcesses(int.Parse(args[0], CultureInfo.InvariantCulture));
+        using var requests = ProtocolStdin.Reserve();
         using var protocol = ProtocolStdout.Reserve();
         using var stdout = new ReportingStdout(protocol, reports);
         using var local = new InProcessHandler(spanMode);
-        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(Console.OpenStandardInput(), stdout, local).Run());
+        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, stdout, local).Run());
     }
 }

@@ -104,7 +104,7 @@ internal sealed class ExpansionWorker : IDisposable
     /// <param name="timeout">How long the worker may take before it begins answering.</param>
     /// <param name="memoryLimit">The most resident memory (bytes) the worker may use before it begins answering.</param>
     /// <param name="partial">True when the worker ended while its answer was being written.</param>
-    /// <exception cref="IOException">The client has gone (the worker could not write the answer).</exception>
+    /// <exception cref="IOException">The client has gone (the worker could not write the answer, or the watchdog found nobody reading stdout).</exception>
     public WorkerFailure? Exchange(ReadOnlyMemory<byte> request, TimeSpan timeout, long memoryLimit, out bool partial)
     {
         partial = false;
@@ -126,12 +126,9 @@ internal sealed class ExpansionWorker : IDisposable
         var report = NextReport();
         // Once the answer has begun the macro is done: the limits stop applying.
         var verdict = watchdog.Stop();
-        if (report != AnswerReport.Begins)
-        {
-            // No fault of the request: the server ends, as for any lost client.
-            if (verdict?.Kind == WorkerFailureKind.ClientGone) throw new IOException(verdict.Description);
-            return verdict ?? Died();
-        }
+        // No reader left: no fault of the request or the worker; the server ends, as for any lost client.
+        if (verdict?.Kind == WorkerFailureKind.ClientGone) throw new IOException(verdict.Description);
+        if (report != AnswerReport.Begins) return verdict ?? Died();
         // A limit reached at the very moment the answer began may still kill the worker while it
         // writes: the outcome is what the worker reports next, not the verdict.
         switch (NextReport())
@@ -161,7 +158,7 @@ internal sealed class ExpansionWorker : IDisposable
         }
     }
 
-    /// <summary>Checks a running request against the limits and kills the worker when one is passed.</summary>
+    /// <summary>Checks a running request against the limits, and that the client still reads stdout; kills the worker when either fails.</summary>
     private sealed class Watchdog
     {
         private readonly ExpansionWorker _worker;
@@ -204,8 +201,9 @@ internal sealed class ExpansionWorker : IDisposable
                 {
                     return;
                 }
+                // Under the lock: once Stop has returned, no kill of this worker is still to come.
+                _worker.Kill();
             }
-            _worker.Kill();
         }
 
         /// <summary>Stops watching; returns why the worker was killed, if it was.</summary>
@@ -220,6 +218,7 @@ internal sealed class ExpansionWorker : IDisposable
         }
     }
 
+    // How often the watchdog looks at the time, the memory and the client's stdout.
     private static readonly TimeSpan MemoryPollInterval = TimeSpan.FromMilliseconds(100);
 
     // The supervisor's stdout is the client's (fd 1, not redirected: see ServerCommandLine).
@@ -277,6 +276,11 @@ internal sealed class ExpansionWorker : IDisposable
         catch (InvalidOperationException)
         {
             // Already gone.
+        }
+        catch (AggregateException e)
+        {
+            // A descendant could not be killed (another user's process): the worker itself was.
+            Console.Error.WriteLine($"proc-macro-srv: could not kill all of the expansion worker's processes: {e.Message}");
         }
     }
 

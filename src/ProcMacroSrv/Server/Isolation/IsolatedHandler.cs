@@ -39,7 +39,8 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         _worker!.Dispose();
         _worker = null;
         var what = Describe(request.Span, variant);
-        // A worker that ended while writing its answer (killed from outside) may have sent part of
+        // A worker that ended while writing its answer (killed from outside, or by the watchdog
+        // just as it began) may have sent part of
         // it, or nothing yet, but never its newline: the error response goes out either way, as
         // one line. After nothing it is a clean answer; after a part, the part and it make one
         // line the client cannot read, as a cut answer is, and the next request's answer still
