@@ -268,17 +268,7 @@ public sealed class IsolationTests
         // The client closes its end of stdout (keeping stdin open) while `hang` runs: nobody will
         // read the answer, so the supervisor stops the worker and ends, instead of waiting for the
         // 60 s limit and then failing to write the error.
-        var start = new ProcessStartInfo(TestServer.ExecutablePath, ["serve"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // The defaults under test, whatever the environment running the tests says.
-        start.Environment.Remove("PROC_MACRO_SRV_IN_PROCESS");
-        start.Environment.Remove("PROC_MACRO_SRV_TIMEOUT");
-        using var server = Process.Start(start)!;
+        using var server = StartWithPipes();
         var stderr = server.StandardError.ReadToEndAsync();
         var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
         await server.StandardInput.WriteLineAsync(System.Text.Encoding.UTF8.GetString(request));
@@ -306,17 +296,7 @@ public sealed class IsolationTests
         // The client stops reading (its end of stdout is closed) and sends a request whose
         // answer (an error naming the path) is large: writing the answer fails, which is the
         // client's leaving, not a worker crash. The server ends at once, as in-process mode does.
-        var start = new ProcessStartInfo(TestServer.ExecutablePath, ["serve"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // The defaults under test, whatever the environment running the tests says.
-        start.Environment.Remove("PROC_MACRO_SRV_IN_PROCESS");
-        start.Environment.Remove("PROC_MACRO_SRV_TIMEOUT");
-        using var server = Process.Start(start)!;
+        using var server = StartWithPipes();
         var stderr = server.StandardError.ReadToEndAsync();
         server.StandardOutput.Close();
         var clock = Stopwatch.StartNew();
@@ -373,5 +353,21 @@ public sealed class IsolationTests
             }
         }
         return null;
+    }
+
+    // The server with its three streams on pipes this test holds, to close stdout under it.
+    private static Process StartWithPipes()
+    {
+        var start = new ProcessStartInfo(TestServer.ExecutablePath, ["serve"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // The defaults under test, whatever the environment running the tests says.
+        start.Environment.Remove("PROC_MACRO_SRV_IN_PROCESS");
+        start.Environment.Remove("PROC_MACRO_SRV_TIMEOUT");
+        return Process.Start(start)!;
     }
 }
