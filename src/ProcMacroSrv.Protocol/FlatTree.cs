@@ -15,27 +15,30 @@ namespace ProcMacroSrv.Protocol;
 public sealed class FlatTree
 {
     // Views, not arrays: a tree read or written with WireBuffers uses the front of lent arrays.
-    private readonly ReadOnlyMemory<uint> _subtree;
-    private readonly ReadOnlyMemory<uint> _literal;
-    private readonly ReadOnlyMemory<uint> _punct;
-    private readonly ReadOnlyMemory<uint> _ident;
-    private readonly ReadOnlyMemory<uint> _tokenTree;
+    // Segments rather than memories: the decoder takes a span of one per leaf, and a segment's is
+    // a field load and a bounds check.
+    private readonly ArraySegment<uint> _subtree;
+    private readonly ArraySegment<uint> _literal;
+    private readonly ArraySegment<uint> _punct;
+    private readonly ArraySegment<uint> _ident;
+    private readonly ArraySegment<uint> _tokenTree;
     private readonly string[] _text;
 
     /// <summary>Wraps six arrays as they are on the wire. The arrays are owned by the tree afterwards. Nothing is validated until decoding.</summary>
     public FlatTree(uint[] subtree, uint[] literal, uint[] punct, uint[] ident, uint[] tokenTree, string[] text)
+        : this(
+            new ArraySegment<uint>(subtree ?? throw new ArgumentNullException(nameof(subtree))),
+            new ArraySegment<uint>(literal ?? throw new ArgumentNullException(nameof(literal))),
+            new ArraySegment<uint>(punct ?? throw new ArgumentNullException(nameof(punct))),
+            new ArraySegment<uint>(ident ?? throw new ArgumentNullException(nameof(ident))),
+            new ArraySegment<uint>(tokenTree ?? throw new ArgumentNullException(nameof(tokenTree))),
+            text ?? throw new ArgumentNullException(nameof(text)))
     {
-        _subtree = subtree ?? throw new ArgumentNullException(nameof(subtree));
-        _literal = literal ?? throw new ArgumentNullException(nameof(literal));
-        _punct = punct ?? throw new ArgumentNullException(nameof(punct));
-        _ident = ident ?? throw new ArgumentNullException(nameof(ident));
-        _tokenTree = tokenTree ?? throw new ArgumentNullException(nameof(tokenTree));
-        _text = text ?? throw new ArgumentNullException(nameof(text));
     }
 
     // The reader's and writer's constructor: the numbers may be the front of lent arrays.
-    internal FlatTree(ReadOnlyMemory<uint> subtree, ReadOnlyMemory<uint> literal, ReadOnlyMemory<uint> punct,
-        ReadOnlyMemory<uint> ident, ReadOnlyMemory<uint> tokenTree, string[] text)
+    internal FlatTree(ArraySegment<uint> subtree, ArraySegment<uint> literal, ArraySegment<uint> punct,
+        ArraySegment<uint> ident, ArraySegment<uint> tokenTree, string[] text)
     {
         _subtree = subtree;
         _literal = literal;
@@ -46,19 +49,19 @@ public sealed class FlatTree
     }
 
     /// <summary>Subtree records: <c>open, close, kind, first_child, end_child</c> (4 u32 without <c>close</c> below version 2).</summary>
-    public ReadOnlySpan<uint> Subtree => _subtree.Span;
+    public ReadOnlySpan<uint> Subtree => _subtree.AsSpan();
 
     /// <summary>Literal records: <c>span, text, kind, suffix</c> (2 u32, <c>span, text</c>, below version 5).</summary>
-    public ReadOnlySpan<uint> Literal => _literal.Span;
+    public ReadOnlySpan<uint> Literal => _literal.AsSpan();
 
     /// <summary>Punct records: <c>span, char, spacing</c>.</summary>
-    public ReadOnlySpan<uint> Punct => _punct.Span;
+    public ReadOnlySpan<uint> Punct => _punct.AsSpan();
 
     /// <summary>Ident records: <c>span, text, is_raw</c> (2 u32, <c>span, text</c>, below version 5).</summary>
-    public ReadOnlySpan<uint> Ident => _ident.Span;
+    public ReadOnlySpan<uint> Ident => _ident.AsSpan();
 
     /// <summary>Children of all subtrees: <c>index &lt;&lt; 2 | tag</c> (0 subtree, 1 literal, 2 punct, 3 ident).</summary>
-    public ReadOnlySpan<uint> TokenTree => _tokenTree.Span;
+    public ReadOnlySpan<uint> TokenTree => _tokenTree.AsSpan();
 
     /// <summary>The interned strings of this tree.</summary>
     public IReadOnlyList<string> Text => _text;

@@ -113,11 +113,11 @@ internal sealed class FlatTreeWriter
     {
         for (var i = 0; i < _subtreeCount; i++) WriteChildren(i, _children[i]);
         return new FlatTree(
-            _subtree.AsMemory(0, _subtreeCount * _subtreeSize),
-            _literal.AsMemory(0, _literalEnd),
-            _punct.AsMemory(0, _punctEnd),
-            _ident.AsMemory(0, _identEnd),
-            _tokenTree.AsMemory(0, _tokenTreeEnd),
+            new ArraySegment<uint>(_subtree, 0, _subtreeCount * _subtreeSize),
+            new ArraySegment<uint>(_literal, 0, _literalEnd),
+            new ArraySegment<uint>(_punct, 0, _punctEnd),
+            new ArraySegment<uint>(_ident, 0, _identEnd),
+            new ArraySegment<uint>(_tokenTree, 0, _tokenTreeEnd),
             _text.ToArray());
     }
 

@@ -99,9 +99,8 @@ public sealed class SpanDataTable : ISpanWriter, ISpanReader
     /// <param name="buffers">Where to take the array from, or null.</param>
     public ReadOnlyMemory<uint> ToWire(uint apiVersion, WireBuffers? buffers)
     {
-        if (buffers is null) return ToWire(apiVersion);
         var length = _spans.Count * WireEntrySize;
-        var wire = buffers.Rent(length).AsMemory(0, length);
+        var wire = WireBuffers.Take(buffers, length).AsMemory(0, length);
         WriteWire(wire.Span, apiVersion);
         return wire;
     }

@@ -57,7 +57,7 @@ public class JsonLineTests
         writer.WriteRequest(ApiVersionCheckRequest.Instance);
         writer.WriteResponse(new ApiVersionCheckResponse(6));
         writer.WriteLine("{\"raw\":1}"u8);
-        await writer.WriteRequestAsync(new SetConfigRequest(SpanMode.RustAnalyzer));
+        await writer.WriteLineAsync(JsonLegacyWriter.EncodeRequest(new SetConfigRequest(SpanMode.RustAnalyzer)));
         Assert.Equal("{\"ApiVersionCheck\":{}}\n{\"ApiVersionCheck\":6}\n{\"raw\":1}\n{\"SetConfig\":{\"span_mode\":\"RustAnalyzer\"}}\n",
             Encoding.UTF8.GetString(stream.ToArray()));
     }

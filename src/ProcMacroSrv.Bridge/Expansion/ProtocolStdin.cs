@@ -1,6 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-using ProcMacroSrv.Bridge.Native;
-
 namespace ProcMacroSrv.Bridge.Expansion;
 
 /// <summary>
@@ -15,12 +12,7 @@ public static class ProtocolStdin
     /// <exception cref="IOException">The descriptors cannot be rearranged.</exception>
     public static Stream Reserve()
     {
-        var fd = LibC.Fcntl(0, LibC.F_DUPFD_CLOEXEC, 3);
-        if (fd < 0) throw new IOException("cannot duplicate stdin for the protocol");
-        using (var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read))
-        {
-            if (LibC.Dup2((int)devNull.DangerousGetHandle(), 0) < 0) throw new IOException("cannot point stdin at /dev/null");
-        }
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
+        return ProtocolStdout.ReserveDescriptor(0, (int)devNull.DangerousGetHandle(), FileAccess.Read, "stdin");
     }
 }

@@ -17,13 +17,23 @@ public static class ProtocolStdout
     /// <summary>Returns a stream on the original stdout and points fd 1 at stderr from now on.</summary>
     public static Stream Reserve()
     {
-        // Close-on-exec: a process a macro starts must not hold the client's stdout open.
-        var fd = LibC.Fcntl(1, LibC.F_DUPFD_CLOEXEC, 3);
-        if (fd < 0) throw new IOException("cannot duplicate stdout for the protocol");
         LibC.FFlush(0);
-        LibC.Dup2(2, 1);
+        var stream = ReserveDescriptor(1, 2, FileAccess.Write, "stdout");
         IsReserved = true;
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
+        return stream;
+    }
+
+    /// <summary>
+    /// A stream on a close-on-exec copy of <paramref name="fd"/> (a process a macro starts must
+    /// not hold the protocol's pipe open), with <paramref name="fd"/> itself pointed at
+    /// <paramref name="replacement"/> from now on.
+    /// </summary>
+    internal static Stream ReserveDescriptor(int fd, int replacement, FileAccess access, string what)
+    {
+        var copy = LibC.Fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3);
+        if (copy < 0) throw new IOException($"cannot duplicate {what} for the protocol");
+        if (LibC.Dup2(replacement, fd) < 0) throw new IOException($"cannot point {what} elsewhere");
+        return new FileStream(new SafeFileHandle(copy, ownsHandle: true), access, bufferSize: 0);
     }
 
     /// <summary>

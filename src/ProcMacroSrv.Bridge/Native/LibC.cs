@@ -33,9 +33,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint GetEnv(string name);
 
-    [LibraryImport(Lib, EntryPoint = "dup", SetLastError = true)]
-    public static partial int Dup(int fd);
-
     // fcntl is variadic; its integer argument goes where the fixed-argument call puts it on x86-64.
     [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);

@@ -161,7 +161,7 @@ internal sealed class TokenServer
             case BridgeOp.GroupStream:
                 return RpcValue.Of(((Group)a[0].Ref!).Stream);
             case BridgeOp.GroupSpan:
-                return RpcValue.Of(((Group)a[0].Ref!).Spans.Entire);
+                return RpcValue.Of(((Group)a[0].Ref!).Span);
             case BridgeOp.GroupSpanOpen:
                 return RpcValue.Of(((Group)a[0].Ref!).Spans.Open);
             case BridgeOp.GroupSpanClose:

@@ -12,12 +12,8 @@ internal static class CompactU32Array
 {
     /// <summary>
     /// The numbers of <paramref name="text"/>, or null when it is anything but decimal u32s
-    /// without leading zeros, separated by single commas (then the general reader takes over).
-    /// </summary>
-    public static uint[]? Parse(ReadOnlySpan<byte> text) => Parse(text, lender: null, out _);
-
-    /// <summary>
-    /// As <see cref="Parse(ReadOnlySpan{byte})"/>, into an array lent by <paramref name="lender"/>
+    /// without leading zeros, separated by single commas (then the general reader takes over):
+    /// in an array lent by <paramref name="lender"/>
     /// (at least <paramref name="count"/> long, the number of values) or, without one, a new array
     /// of exactly <paramref name="count"/>. When the text is not compact (null), the array is given
     /// back to the lender.

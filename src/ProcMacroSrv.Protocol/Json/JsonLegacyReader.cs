@@ -164,7 +164,7 @@ public static class JsonLegacyReader
     {
         ExpectObject(ref r, "struct ExpandMacroExtended");
         FlatTree? tree = null;
-        ReadOnlyMemory<uint>? table = null;
+        ArraySegment<uint>? table = null;
         while (NextProperty(ref r))
         {
             if (r.ValueTextEquals("tree"u8))
@@ -181,7 +181,7 @@ public static class JsonLegacyReader
         }
         return ExpandMacroExtendedResponse.Ok(
             tree ?? throw Missing("tree"),
-            table ?? throw Missing("span_data_table"));
+            table is { } numbers ? numbers : throw Missing("span_data_table"));
     }
 
     private static IReadOnlyList<ProcMacroDescriptor> ReadMacroList(ref Utf8JsonReader r)
@@ -267,7 +267,7 @@ public static class JsonLegacyReader
         List<KeyValuePair<string, string>>? env = null;
         FlatTree? body = null, attributes = null;
         GlobalSpanRefs? globals = null;
-        ReadOnlyMemory<uint>? table = null;
+        ArraySegment<uint>? table = null;
         bool seenCurrentDir = false, seenAttributes = false;
         while (NextProperty(ref r))
         {
@@ -331,7 +331,7 @@ public static class JsonLegacyReader
             MacroName = macroName ?? throw Missing("macro_name"),
             Attributes = attributes,
             HasGlobalSpans = globals,
-            SpanDataTable = table ?? ReadOnlyMemory<uint>.Empty,
+            SpanDataTable = table is { } numbers ? numbers : ReadOnlyMemory<uint>.Empty,
         };
     }
 
@@ -391,18 +391,17 @@ public static class JsonLegacyReader
 
     // A u32 array field (the FlatTree's arrays, a span table): each may appear once, and may
     // be read into an array lent by the message's buffers.
-    private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref ReadOnlyMemory<uint>? field, string name)
+    private static void ReadU32Field(ref Utf8JsonReader r, ref Message message, ref ArraySegment<uint>? field, string name)
     {
         CheckDuplicate(field is not null, name);
         Next(ref r);
-        var values = ReadU32Array(ref r, ref message, name, message.Buffers, out var count);
-        field = values.AsMemory(0, count);
+        field = ReadU32Array(ref r, ref message, name);
     }
 
     private static FlatTree ReadFlatTree(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectObject(ref r, $"struct FlatTree ({what})");
-        ReadOnlyMemory<uint>? subtree = null, literal = null, punct = null, ident = null, tokenTree = null;
+        ArraySegment<uint>? subtree = null, literal = null, punct = null, ident = null, tokenTree = null;
         string[]? text = null;
         while (NextProperty(ref r))
         {
@@ -431,16 +430,16 @@ public static class JsonLegacyReader
             text ?? throw Missing("text", what));
     }
 
-    // The numbers of an array: `count` of them at the front of the result, which is lent by
-    // `lender` or, without one, exactly `count` long.
-    private static uint[] ReadU32Array(ref Utf8JsonReader r, ref Message message, string what, WireBuffers? lender, out int count)
+    // The numbers of an array, at the front of an array lent by the message's buffers or, without
+    // them, in an array of their own.
+    private static ArraySegment<uint> ReadU32Array(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectArray(ref r, what, "a sequence of u32");
-        if (message.TryReadCompactU32Array(ref r, lender, out count) is { } values) return values;
+        if (message.TryReadCompactU32Array(ref r, out var compactCount) is { } values) return new ArraySegment<uint>(values, 0, compactCount);
         // Anything but the compact form (spaces, signs, fractions, leading zeros, values out of
         // range, other types) is read token by token, which reports errors as serde would.
         var buffer = message.Scratch ??= new uint[256];
-        count = 0;
+        var count = 0;
         while (true)
         {
             Next(ref r);
@@ -453,10 +452,10 @@ public static class JsonLegacyReader
             }
             buffer[count++] = value;
         }
-        if (count == 0) return [];
-        var result = WireBuffers.Take(lender, count);
+        if (count == 0) return ArraySegment<uint>.Empty;
+        var result = WireBuffers.Take(message.Buffers, count);
         buffer.AsSpan(0, count).CopyTo(result);
-        return result;
+        return new ArraySegment<uint>(result, 0, count);
     }
 
     private static string[] ReadStringArray(ref Utf8JsonReader r, string what)
@@ -614,13 +613,13 @@ public static class JsonLegacyReader
         /// form (decimal u32s without leading zeros, separated by commas, no spaces) and leaves the
         /// reader on its <c>]</c>; otherwise returns null and leaves the reader where it was.
         /// </summary>
-        public uint[]? TryReadCompactU32Array(ref Utf8JsonReader r, WireBuffers? lender, out int count)
+        public uint[]? TryReadCompactU32Array(ref Utf8JsonReader r, out int count)
         {
             count = 0;
             var start = _readerStart + (int)r.BytesConsumed;
             var rest = _json[start..];
             var length = rest.IndexOf((byte)']');
-            if (length < 0 || CompactU32Array.Parse(rest[..length], lender, out count) is not { } values) return null;
+            if (length < 0 || CompactU32Array.Parse(rest[..length], Buffers, out count) is not { } values) return null;
             // A new reader over the rest of the message, in the state after the `[`: its next
             // token is the `]`, and it goes on with the array's nesting and the reader options.
             _readerStart = start + length;

@@ -38,7 +38,7 @@ public sealed class JsonLineReader
     {
         while (true)
         {
-            if (TryTakeLine(out var line, out var ended, out _))
+            if (TryTakeLine(out var line, out var ended))
             {
                 if (ended) { message = default; return false; }
                 if (IsMessage(line.Span)) { message = line; return true; }
@@ -57,7 +57,7 @@ public sealed class JsonLineReader
     {
         while (true)
         {
-            if (TryTakeLine(out var line, out var ended, out _))
+            if (TryTakeLine(out var line, out var ended))
             {
                 if (ended) return ReadOnlyMemory<byte>.Empty;
                 if (IsMessage(line.Span)) return line;
@@ -70,10 +70,9 @@ public sealed class JsonLineReader
     private static bool IsMessage(ReadOnlySpan<byte> line) => line.Length > 0 && line[0] == (byte)'{';
 
     /// <summary>Takes a complete line from the buffer if there is one, or reports the end.</summary>
-    private bool TryTakeLine(out ReadOnlyMemory<byte> line, out bool ended, out bool terminated)
+    private bool TryTakeLine(out ReadOnlyMemory<byte> line, out bool ended)
     {
         ended = false;
-        terminated = true;
         var pending = _buffer.AsSpan(_start, _end - _start);
         var found = pending[_scanned..].IndexOf((byte)'\n');
         var newline = found < 0 ? -1 : _scanned + found;
@@ -92,7 +91,6 @@ public sealed class JsonLineReader
             _start = _end;
             _scanned = 0;
             ended = line.IsEmpty;
-            terminated = false;
             return true;
         }
         line = default;

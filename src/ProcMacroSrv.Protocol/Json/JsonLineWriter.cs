@@ -61,11 +61,11 @@ public sealed class JsonLineWriter
         }
 
         /// <summary>The message and its newline in the chunk, or empty when it does not fit.</summary>
-        public ReadOnlyMemory<byte> TakeWhole(ReadOnlyMemory<byte> message)
+        public ReadOnlyMemory<byte> TakeWhole(ReadOnlySpan<byte> message)
         {
             Reset();
             if (message.Length >= _chunk.Length) return ReadOnlyMemory<byte>.Empty;
-            message.Span.CopyTo(_chunk);
+            message.CopyTo(_chunk);
             _chunk[message.Length] = (byte)'\n';
             return _chunk.AsMemory(0, message.Length + 1);
         }
@@ -95,8 +95,16 @@ public sealed class JsonLineWriter
     /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes.</summary>
     public void WriteLine(ReadOnlySpan<byte> message)
     {
-        BeginLine().Write(message);
-        EndLine();
+        // As WriteLineAsync: one write when it fits in a chunk, else the message as it is (not
+        // copied) and its newline after it.
+        var line = _chunks.TakeWhole(message);
+        if (line.IsEmpty)
+        {
+            _stream.Write(message);
+            line = Newline;
+        }
+        _stream.Write(line.Span);
+        _stream.Flush();
     }
 
     /// <summary>
@@ -120,20 +128,12 @@ public sealed class JsonLineWriter
         _stream.Flush();
     }
 
-    /// <summary>Writes a request line and flushes, asynchronously.</summary>
-    public ValueTask WriteRequestAsync(Request request, CancellationToken cancellationToken = default) =>
-        WriteLineAsync(JsonLegacyWriter.EncodeRequest(request), cancellationToken);
-
-    /// <summary>Writes a response line and flushes, asynchronously.</summary>
-    public ValueTask WriteResponseAsync(Response response, CancellationToken cancellationToken = default) =>
-        WriteLineAsync(JsonLegacyWriter.EncodeResponse(response), cancellationToken);
-
     /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes, asynchronously.</summary>
     public async ValueTask WriteLineAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         // A message that fits in a chunk goes out with its newline in one write; a larger one is
         // written as it is (not copied) and its newline after it.
-        var line = _chunks.TakeWhole(message);
+        var line = _chunks.TakeWhole(message.Span);
         if (line.IsEmpty)
         {
             await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);

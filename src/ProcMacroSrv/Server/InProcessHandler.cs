@@ -22,8 +22,7 @@ internal sealed class InProcessHandler : IRequestHandler, IDisposable
         try
         {
             // The response goes out in chunks as it is written: never held whole in memory.
-            JsonLegacyWriter.WriteResponse(output.BeginLine(), Respond(request.Span));
-            output.EndLine();
+            output.WriteResponse(Respond(request.Span));
         }
         finally
         {

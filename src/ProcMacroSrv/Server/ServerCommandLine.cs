@@ -108,14 +108,7 @@ internal static class ServerCommandLine
 
     private static int Serve(bool inProcess, TimeSpan timeout, long memoryLimit)
     {
-        if (inProcess)
-        {
-            using var requests = ProtocolStdin.Reserve();
-            using var protocol = ProtocolStdout.Reserve();
-            using var local = new InProcessHandler();
-            // Requests are answered one at a time on the macros' own thread: no hand-over per expansion.
-            return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, protocol, local).Run());
-        }
+        if (inProcess) return ServeInProcess(SpanMode.Id, stdout => stdout);
         // The supervisor runs no macro, so fd 1 stays the client's stdout: its workers inherit it
         // and write their answers there themselves. A FileStream, not Console's stream, which
         // takes a closed pipe for success: a gone client must end the server.
@@ -131,12 +124,10 @@ internal static class ServerCommandLine
     /// </summary>
     public static int RunWorker(string[] args)
     {
-        if (args.Length != 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)
-            || args[1] != ExpansionWorker.SpanModeArgument(SpanMode.Id) && args[1] != ExpansionWorker.SpanModeArgument(SpanMode.RustAnalyzer))
-        {
-            return Usage($"{ExpansionWorker.Subcommand} is started by the server itself: {ExpansionWorker.Subcommand} REPORTS-FD id|rust-analyzer");
-        }
-        var spanMode = args[1] == ExpansionWorker.SpanModeArgument(SpanMode.RustAnalyzer) ? SpanMode.RustAnalyzer : SpanMode.Id;
+        var usage = $"{ExpansionWorker.Subcommand} is started by the server itself: {ExpansionWorker.Subcommand} REPORTS-FD id|rust-analyzer";
+        if (args.Length != 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var reportsFd)) return Usage(usage);
+        SpanMode? spanMode = Enum.GetValues<SpanMode>().Where(m => ExpansionWorker.SpanModeArgument(m) == args[1]).Cast<SpanMode?>().FirstOrDefault();
+        if (spanMode is null) return Usage(usage);
         AnonymousPipeClientStream reportsPipe;
         try
         {
@@ -147,10 +138,17 @@ internal static class ServerCommandLine
             return Usage($"{ExpansionWorker.Subcommand} is started by the server itself: descriptor {args[0]} is not a pipe to report on ({e.Message})");
         }
         using var reports = reportsPipe;
-        ProtocolStdout.KeepFromChildProcesses(int.Parse(args[0], CultureInfo.InvariantCulture));
+        ProtocolStdout.KeepFromChildProcesses(reportsFd);
+        return ServeInProcess(spanMode.Value, stdout => new ReportingStdout(stdout, reports));
+    }
+
+    // Serves in this process, on the macros' own thread (one request at a time, no hand-over per
+    // expansion), with stdin and stdout kept for the protocol; `answers` wraps the protocol's stdout.
+    private static int ServeInProcess(SpanMode spanMode, Func<Stream, Stream> answers)
+    {
         using var requests = ProtocolStdin.Reserve();
         using var protocol = ProtocolStdout.Reserve();
-        using var stdout = new ReportingStdout(protocol, reports);
+        using var stdout = answers(protocol);
         using var local = new InProcessHandler(spanMode);
         return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, stdout, local).Run());
     }
