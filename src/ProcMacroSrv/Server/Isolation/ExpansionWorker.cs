@@ -17,8 +17,6 @@ internal enum WorkerFailureKind
     OutOfMemory,
     /// <summary>The worker had ended before the request could be sent (killed while idle).</summary>
     GoneBeforeRequest,
-    /// <summary>The client closed its end of stdout while the worker was expanding: it was killed, as nobody would read its answer.</summary>
-    ClientGone,
 }
 
 /// <summary>A request that a worker did not answer.</summary>
@@ -127,7 +125,7 @@ internal sealed class ExpansionWorker : IDisposable
         // Once the answer has begun the macro is done: the limits stop applying.
         var verdict = watchdog.Stop();
         // No reader left: no fault of the request or the worker; the server ends, as for any lost client.
-        if (verdict?.Kind == WorkerFailureKind.ClientGone) throw new IOException(verdict.Description);
+        if (watchdog.ClientGone) throw new IOException("the client closed its end of stdout");
         if (report != AnswerReport.Begins) return verdict ?? Died();
         // A limit reached at the very moment the answer began may still kill the worker while it
         // writes: the outcome is what the worker reports next, not the verdict.
@@ -170,6 +168,9 @@ internal sealed class ExpansionWorker : IDisposable
         private WorkerFailure? _verdict;
         private bool _stopped;
 
+        /// <summary>True when the worker was stopped because nobody reads stdout any more (not a failure of it).</summary>
+        public bool ClientGone { get; private set; }
+
         public Watchdog(ExpansionWorker worker, TimeSpan timeout, long memoryLimit)
         {
             _worker = worker;
@@ -182,7 +183,7 @@ internal sealed class ExpansionWorker : IDisposable
         {
             lock (_lock)
             {
-                if (_stopped || _verdict is not null) return;
+                if (_stopped || _verdict is not null || ClientGone) return;
                 if (System.Diagnostics.Stopwatch.GetElapsedTime(_started) > _timeout)
                 {
                     _verdict = new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {_timeout.TotalSeconds:0.###} s");
@@ -195,7 +196,7 @@ internal sealed class ExpansionWorker : IDisposable
                 else if (ProtocolStdout.ReaderGone(ClientStdout))
                 {
                     // A long expansion nobody will read: stop it now rather than at the time limit.
-                    _verdict = new WorkerFailure(WorkerFailureKind.ClientGone, "the client closed its end of stdout");
+                    ClientGone = true;
                 }
                 else
                 {
@@ -206,7 +207,7 @@ internal sealed class ExpansionWorker : IDisposable
             }
         }
 
-        /// <summary>Stops watching; returns why the worker was killed, if it was.</summary>
+        /// <summary>Stops watching; returns why the worker was killed for a limit, if it was (see also <see cref="ClientGone"/>).</summary>
         public WorkerFailure? Stop()
         {
             _timer.Dispose();
