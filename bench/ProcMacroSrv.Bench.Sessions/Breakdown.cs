@@ -29,10 +29,10 @@ internal static class Breakdown
         var output = new ArrayBufferWriter<byte>(1 << 20);
         var iterations = options.Rounds ?? (options.Quick ? 5 : 15);
         var report = new StringBuilder();
-        report.AppendLine($"In-process phase breakdown, median ms of {iterations} runs after 3 warm-ups (JIT, .NET {Environment.Version}).");
+        report.AppendLine($"In-process phase breakdown, median ms of {iterations} runs after 3 warm-ups (JIT, .NET {Environment.Version}); allocated KiB is the mean per request, all phases (without the server's reused wire buffers).");
         report.AppendLine();
-        report.AppendLine("| case | request KiB | response KiB | bridge calls | " + string.Join(" | ", Phases) + " | total | expand share |");
-        report.AppendLine("|---|--:|--:|--:|" + string.Concat(Enumerable.Repeat("--:|", Phases.Length)) + "--:|--:|");
+        report.AppendLine("| case | request KiB | response KiB | bridge calls | " + string.Join(" | ", Phases) + " | total | expand share | allocated KiB |");
+        report.AppendLine("|---|--:|--:|--:|" + string.Concat(Enumerable.Repeat("--:|", Phases.Length)) + "--:|--:|--:|");
 
         foreach (var shape in Inputs.Shapes)
         {
@@ -43,32 +43,16 @@ internal static class Breakdown
                 var invocation = shape.Make(size, 0);
                 var request = RequestFactory.Build(dylibs.RealMacro(invocation.Crate), invocation, 1, env, currentDir);
                 var samples = Phases.Select(_ => new List<double>()).ToArray();
+                var allocated = 0L;
                 var bridgeCalls = 0;
                 var responseBytes = 0;
                 for (var i = 0; i < iterations + 3; i++)
                 {
                     var t = new long[Phases.Length + 1];
-                    t[0] = Stopwatch.GetTimestamp();
-                    var parsed = (ExpandMacroRequest)JsonLegacyReader.ReadRequest(request.Json);
-                    t[1] = Stopwatch.GetTimestamp();
-                    var input = ExpansionInput.Decode(parsed, SpanMode.RustAnalyzer);
-                    t[2] = Stopwatch.GetTimestamp();
-                    var library = cache.Get(parsed.Lib);
-                    t[3] = Stopwatch.GetTimestamp();
-                    var result = library.Expand(new ExpansionRequest(parsed.MacroName, input.Body, input.Spans())
-                    {
-                        Attributes = input.Attributes,
-                        Environment = parsed.Env,
-                        CurrentDirectory = parsed.CurrentDir,
-                    });
-                    t[4] = Stopwatch.GetTimestamp();
-                    var response = result.Output is { } tokens ? input.EncodeResult(tokens) : input.EncodeError(result.PanicMessage ?? "");
-                    t[5] = Stopwatch.GetTimestamp();
-                    output.ResetWrittenCount();
-                    JsonLegacyWriter.WriteResponse(output, response);
-                    t[6] = Stopwatch.GetTimestamp();
-                    if (result.Output is null) throw new InvalidOperationException($"{name}: the macro failed: {result.PanicMessage}");
+                    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                    var result = Expand(cache, request.Json, output, t);
                     if (i < 3) continue;
+                    allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                     for (var p = 0; p < Phases.Length; p++) samples[p].Add(Stopwatch.GetElapsedTime(t[p], t[p + 1]).TotalMilliseconds);
                     bridgeCalls = result.BridgeCalls;
                     responseBytes = output.WrittenCount;
@@ -77,7 +61,7 @@ internal static class Breakdown
                 var total = medians.Sum();
                 var line = $"| {name} | {request.Json.Length / 1024.0:0.0} | {responseBytes / 1024.0:0.0} | {bridgeCalls} | "
                            + string.Join(" | ", medians.Select(m => m.ToString("0.000", CultureInfo.InvariantCulture)))
-                           + $" | {total:0.000} | {medians[3] / total:P0} |";
+                           + $" | {total:0.000} | {medians[3] / total:P0} | {allocated / 1024.0 / iterations:0} |";
                 report.AppendLine(line);
                 Console.WriteLine(line);
             }
@@ -102,4 +86,42 @@ internal static class Breakdown
         Console.WriteLine(report);
         Console.WriteLine($"written to {path}");
     }
+
+    /// <summary>
+    /// Answers one ExpandMacro request line in this process as the server's handler does, phase by
+    /// phase (<paramref name="timestamps"/>: one before each phase and one after the last, when
+    /// given); throws when the macro fails.
+    /// </summary>
+    public static ExpansionResult Expand(ProcMacroLibraryCache cache, byte[] json, ArrayBufferWriter<byte> output, long[]? timestamps = null)
+    {
+        void Mark(int phase)
+        {
+            if (timestamps is not null) timestamps[phase] = Stopwatch.GetTimestamp();
+        }
+        Mark(0);
+        var parsed = (ExpandMacroRequest)JsonLegacyReader.ReadRequest(json);
+        Mark(1);
+        var input = ExpansionInput.Decode(parsed, SpanMode.RustAnalyzer);
+        Mark(2);
+        var library = cache.Get(parsed.Lib);
+        Mark(3);
+        var result = library.Expand(new ExpansionRequest(parsed.MacroName, input.Body, input.Spans())
+        {
+            Attributes = input.Attributes,
+            Environment = parsed.Env,
+            CurrentDirectory = parsed.CurrentDir,
+        });
+        Mark(4);
+        var response = result.Output is { } tokens ? input.EncodeResult(tokens) : input.EncodeError(result.PanicMessage ?? "");
+        Mark(5);
+        output.ResetWrittenCount();
+        JsonLegacyWriter.WriteResponse(output, response);
+        Mark(6);
+        if (result.Output is null) throw new InvalidOperationException($"{parsed.MacroName}: the macro failed: {result.PanicMessage}");
+        return result;
+    }
+
+    /// <summary>How many bridge calls the macro makes to answer <paramref name="json"/> (one in-process expansion).</summary>
+    public static int BridgeCalls(ProcMacroLibraryCache cache, byte[] json) =>
+        Expand(cache, json, new ArrayBufferWriter<byte>()).BridgeCalls;
 }

@@ -32,6 +32,10 @@ internal sealed class CaseResult
     public required int RequestBytes { get; init; }
     public int ResponseBytes { get; set; }
     public int Rounds { get; set; }
+
+    /// <summary>The macro's bridge calls for this request (one in-process expansion), when counted.</summary>
+    public int? BridgeCalls { get; set; }
+
     public Dictionary<string, ContenderStats> By { get; } = new(StringComparer.Ordinal);
     public Verdict? Verdict { get; set; }
 

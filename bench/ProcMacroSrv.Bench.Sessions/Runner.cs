@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProcMacroSrv.Bridge.Expansion;
 using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.Bench.Sessions;
@@ -12,6 +13,8 @@ internal sealed class Runner
     private readonly IReadOnlyList<Contender> _contenders;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _env;
     private readonly string _currentDir;
+    // For counting a case's bridge calls in this process, after its servers have finished.
+    private readonly ProcMacroLibraryCache _libraries = new();
 
     public Runner(Options options, FixtureDylibs dylibs, string sysroot, IReadOnlyList<Contender> contenders)
     {
@@ -136,9 +139,10 @@ internal sealed class Runner
             foreach (var s in sessions) await s.DisposeAsync();
         }
 
+        result.BridgeCalls = Breakdown.BridgeCalls(_libraries, request.Json);
         var line = string.Join("  ", result.By.Values.Select(b => $"{b.Name} {b.Median,8:0.00} ms (p90 {b.P90:0.00}, cpu {b.CpuMsPerRequest:0.0}) {b.PeakRssKiB / 1024.0,6:0.0} MiB"));
         var ratio = result.Ratio() is { } r ? $"  ratio {r:0.00}" : "";
-        Console.WriteLine($"  {result.Name,-28} {result.Tokens,6} tokens  {line}{ratio}  x{result.Rounds}  {result.Verdict}");
+        Console.WriteLine($"  {result.Name,-28} {result.Tokens,6} tokens  {line}{ratio}  x{result.Rounds}  {result.BridgeCalls} bridge calls  {result.Verdict}");
         return result;
     }
 
