@@ -288,6 +288,41 @@ public sealed class IsolationTests
         ReliabilityLog.Record(Area, "the client closes its stdout while `hang` runs (stdin still open)", $"the server ends in {clock.Elapsed.TotalSeconds:F1} s (exit 0), the worker stopped", keptServing: false);
     }
 
+    [Fact]
+    public async Task A_killed_supervisor_takes_its_worker_with_it()
+    {
+        // The supervisor is killed (SIGKILL: it cannot stop its worker) while `hang` runs. The
+        // worker must end with it: otherwise it would hold the client's stdout open and the client
+        // would wait on a server that is gone instead of seeing it end.
+        using var server = StartWithPipes();
+        var stderr = server.StandardError.ReadToEndAsync();
+        var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
+        await server.StandardInput.WriteLineAsync(System.Text.Encoding.UTF8.GetString(request));
+        await server.StandardInput.FlushAsync();
+        var worker = 0;
+        for (var waited = Stopwatch.StartNew(); worker == 0 && waited.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
+        {
+            worker = ProcessTable.ChildrenOf(server.Id).FirstOrDefault();
+        }
+        Assert.True(worker != 0, "no expansion worker started");
+        // Time to read the request and enter the macro.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        server.Kill();
+        var clock = Stopwatch.StartNew();
+        var output = server.StandardOutput.ReadToEndAsync();
+        var stdoutClosed = await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(20))) == output;
+        while (ProcessTable.IsAlive(worker) && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(50);
+        var workerEnded = !ProcessTable.IsAlive(worker);
+        if (!workerEnded) Process.GetProcessById(worker).Kill();
+        await stderr;
+
+        Assert.True(stdoutClosed, "the client's stdout stayed open after the supervisor was killed");
+        Assert.True(workerEnded, $"the worker {worker} still ran {clock.Elapsed.TotalSeconds:F0} s after its supervisor was killed");
+        Assert.Equal("", await output);
+        ReliabilityLog.Record(Area, "the supervisor killed (SIGKILL) while `hang` runs", $"the worker ends with it; the client sees stdout end after {clock.Elapsed.TotalSeconds:F1} s", keptServing: false);
+    }
+
     [Theory]
     [InlineData(300_000)]
     [InlineData(3_000_000)]

@@ -35,27 +35,4 @@ public static class ProtocolStdout
         if (LibC.Dup2(replacement, fd) < 0) throw new IOException($"cannot point {what} elsewhere");
         return new FileStream(new SafeFileHandle(copy, ownsHandle: true), access, bufferSize: 0);
     }
-
-    /// <summary>
-    /// True when nobody can read what is written to <paramref name="fd"/> any more: a pipe whose
-    /// reading end is closed (the client has gone). False when it cannot tell (not a pipe).
-    /// </summary>
-    public static bool ReaderGone(int fd)
-    {
-        // On Linux, poll reports POLLERR for a pipe's writing end once it has no reader left.
-        var poll = new LibC.PollFd { Fd = fd };
-        return LibC.Poll(ref poll, 1, 0) == 1 && (poll.Revents & LibC.POLLERR) != 0;
-    }
-
-    /// <summary>
-    /// Keeps an inherited descriptor of the server's own (a worker's report pipe) from the
-    /// processes that macros start, so that its end is seen when the server's process ends.
-    /// </summary>
-    /// <exception cref="IOException">The descriptor is not open.</exception>
-    public static void KeepFromChildProcesses(int fd)
-    {
-        var flags = LibC.Fcntl(fd, LibC.F_GETFD, 0);
-        if (flags < 0 || LibC.Fcntl(fd, LibC.F_SETFD, flags | LibC.FD_CLOEXEC) < 0)
-            throw new IOException($"cannot mark descriptor {fd} close-on-exec");
-    }
 }

@@ -55,6 +55,13 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
 
+    // prctl is variadic; its unsigned long arguments go where the fixed-argument call puts them on x86-64.
+    [LibraryImport(Lib, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint argument);
+
+    public const int PR_SET_PDEATHSIG = 1;
+    public const int SIGKILL = 9;
+
     [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
     public static partial int Dup2(int oldFd, int newFd);
 

@@ -113,6 +113,8 @@ internal static class ServerCommandLine
         // and write their answers there themselves. A FileStream, not Console's stream, which
         // takes a closed pipe for success: a gone client must end the server.
         using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        // Workers are started from this thread, which serves until the end: the kernel ties each
+        // worker's life to the thread that started it (HostProcess.EndWithParent).
         using var isolated = new IsolatedHandler(timeout, memoryLimit);
         return new JsonLegacyServer(Console.OpenStandardInput(), stdout, isolated).Run();
     }
@@ -138,7 +140,10 @@ internal static class ServerCommandLine
             return Usage($"{ExpansionWorker.Subcommand} is started by the server itself: descriptor {args[0]} is not a pipe to report on ({e.Message})");
         }
         using var reports = reportsPipe;
-        ProtocolStdout.KeepFromChildProcesses(reportsFd);
+        HostProcess.KeepFromChildProcesses(reportsFd);
+        // A supervisor that is killed takes its worker with it: the client sees its server end
+        // instead of waiting on a stdout the worker still holds.
+        if (!HostProcess.EndWithParent(reportsFd)) return 0;
         return ServeInProcess(spanMode.Value, stdout => new ReportingStdout(stdout, reports));
     }
 

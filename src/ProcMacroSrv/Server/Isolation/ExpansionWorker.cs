@@ -193,7 +193,7 @@ internal sealed class ExpansionWorker : IDisposable
                     _verdict = new WorkerFailure(WorkerFailureKind.OutOfMemory,
                         $"it used {resident >> 20} MiB, over the limit of {_memoryLimit >> 20} MiB");
                 }
-                else if (ProtocolStdout.ReaderGone(ClientStdout))
+                else if (HostProcess.ReaderGone(ClientStdout))
                 {
                     // A long expansion nobody will read: stop it now rather than at the time limit.
                     ClientGone = true;
