@@ -93,4 +93,26 @@ public class ChunkedLineTests
         Assert.True(reader.TryReadMessage(out var second));
         Assert.Equal("{\"ApiVersionCheck\":6}", Encoding.UTF8.GetString(second.Span));
     }
+
+    public static TheoryData<int> MessageLengths() => [1, 1000, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 300_000];
+
+    [Theory]
+    [MemberData(nameof(MessageLengths))]
+    public async Task A_writer_that_leaves_the_newline_to_another_writes_each_message_whole_and_nothing_else(int length)
+    {
+        // An expansion worker's writer: its supervisor ends each line on the same stream.
+        var message = Encoding.ASCII.GetBytes("{\"x\":\"" + new string('w', length) + "\"}");
+        var response = ExpandMacroResponse.Err(new string('e', length));
+        var expectedResponse = new ArrayBufferWriter<byte>();
+        JsonLegacyWriter.WriteResponse(expectedResponse, response);
+        var stream = new MemoryStream();
+        var writer = new JsonLineWriter(stream, endsLines: false);
+
+        writer.WriteLine(message);
+        await writer.WriteLineAsync(message);
+        writer.WriteResponse(response);
+        writer.WriteLine([]);
+
+        Assert.Equal([.. message, .. message, .. expectedResponse.WrittenSpan], stream.ToArray());
+    }
 }

@@ -10,12 +10,20 @@ public sealed class JsonLineWriter
 {
     private readonly Stream _stream;
     private readonly ChunkedLine _chunks;
+    private readonly bool _endsLines;
 
     /// <summary>Writes to <paramref name="stream"/>; the writer does not own or dispose it.</summary>
-    public JsonLineWriter(Stream stream)
+    /// <param name="stream">Where the lines go.</param>
+    /// <param name="endsLines">
+    /// False to leave each line's newline to another writer on the same stream: every message is
+    /// written and flushed without it. (An expansion worker writes its answers so, and its
+    /// supervisor ends each line once it knows the answer is complete.)
+    /// </param>
+    public JsonLineWriter(Stream stream, bool endsLines = true)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _chunks = new ChunkedLine(_stream);
+        _endsLines = endsLines;
     }
 
     /// <summary>A line's bytes, sent to the stream whenever a chunk is full.</summary>
@@ -60,12 +68,13 @@ public sealed class JsonLineWriter
             return 0;
         }
 
-        /// <summary>The message and its newline in the chunk, or empty when it does not fit.</summary>
-        public ReadOnlyMemory<byte> TakeWhole(ReadOnlySpan<byte> message)
+        /// <summary>The message and its newline (when <paramref name="newline"/>) in the chunk, or empty when it does not fit.</summary>
+        public ReadOnlyMemory<byte> TakeWhole(ReadOnlySpan<byte> message, bool newline)
         {
             Reset();
             if (message.Length >= _chunk.Length) return ReadOnlyMemory<byte>.Empty;
             message.CopyTo(_chunk);
+            if (!newline) return _chunk.AsMemory(0, message.Length);
             _chunk[message.Length] = (byte)'\n';
             return _chunk.AsMemory(0, message.Length + 1);
         }
@@ -97,13 +106,13 @@ public sealed class JsonLineWriter
     {
         // As WriteLineAsync: one write when it fits in a chunk, else the message as it is (not
         // copied) and its newline after it.
-        var line = _chunks.TakeWhole(message);
+        var line = _chunks.TakeWhole(message, _endsLines);
         if (line.IsEmpty)
         {
             _stream.Write(message);
-            line = Newline;
+            line = _endsLines ? Newline : ReadOnlyMemory<byte>.Empty;
         }
-        _stream.Write(line.Span);
+        if (!line.IsEmpty) _stream.Write(line.Span);
         _stream.Flush();
     }
 
@@ -122,8 +131,11 @@ public sealed class JsonLineWriter
     /// <summary>Ends the line started by <see cref="BeginLine"/>: writes what is left, the newline, and flushes.</summary>
     public void EndLine()
     {
-        _chunks.GetSpan(1)[0] = (byte)'\n';
-        _chunks.Advance(1);
+        if (_endsLines)
+        {
+            _chunks.GetSpan(1)[0] = (byte)'\n';
+            _chunks.Advance(1);
+        }
         _chunks.Send();
         _stream.Flush();
     }
@@ -133,13 +145,13 @@ public sealed class JsonLineWriter
     {
         // A message that fits in a chunk goes out with its newline in one write; a larger one is
         // written as it is (not copied) and its newline after it.
-        var line = _chunks.TakeWhole(message.Span);
+        var line = _chunks.TakeWhole(message.Span, _endsLines);
         if (line.IsEmpty)
         {
             await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-            line = Newline;
+            line = _endsLines ? Newline : ReadOnlyMemory<byte>.Empty;
         }
-        await _stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+        if (!line.IsEmpty) await _stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,28 +1,47 @@
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
+using ProcMacroSrv.Server.Isolation;
 
 namespace ProcMacroSrv.Server;
 
 /// <summary>
-/// Answers requests in this process. Unlike the reference, a malformed request is answered with
-/// an error naming the problem and the server keeps serving.
+/// Answers requests in this process (the server in in-process mode, or an expansion worker).
+/// Unlike the reference, a malformed request is answered with an error naming the problem and
+/// the server keeps serving.
 /// </summary>
 internal sealed class InProcessHandler : IRequestHandler, IDisposable
 {
     private readonly ExpansionService _service;
+    private readonly AnswerReporter? _reporter;
 
     // The number arrays of a request's trees and of its answer's: lent for one Answer call.
     private readonly WireBuffers _buffers = new();
 
     /// <param name="spanMode">The span mode to start in: Id, as every connection does, unless this is a worker taking over a connection in RustAnalyzer mode.</param>
-    public InProcessHandler(SpanMode spanMode = SpanMode.Id) => _service = new ExpansionService(spanMode);
+    /// <param name="reporter">A worker's reports to its supervisor, around each answer it writes (without the newline: the output must not end lines).</param>
+    public InProcessHandler(SpanMode spanMode = SpanMode.Id, AnswerReporter? reporter = null)
+    {
+        _service = new ExpansionService(spanMode);
+        _reporter = reporter;
+    }
 
     public void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output)
     {
         try
         {
-            // The response goes out in chunks as it is written: never held whole in memory.
-            output.WriteResponse(Respond(request.Span));
+            var response = Respond(request.Span);
+            _reporter?.Begins();
+            try
+            {
+                // The response goes out in chunks as it is written: never held whole in memory.
+                output.WriteResponse(response);
+            }
+            catch (IOException)
+            {
+                _reporter?.ClientGone();
+                throw;
+            }
+            _reporter?.Ends();
         }
         finally
         {

@@ -108,7 +108,7 @@ internal static class ServerCommandLine
 
     private static int Serve(bool inProcess, TimeSpan timeout, long memoryLimit)
     {
-        if (inProcess) return ServeInProcess(SpanMode.Id, stdout => stdout);
+        if (inProcess) return ServeInProcess(SpanMode.Id, reporter: null);
         // The supervisor runs no macro, so fd 1 stays the client's stdout: its workers inherit it
         // and write their answers there themselves. A FileStream, not Console's stream, which
         // takes a closed pipe for success: a gone client must end the server.
@@ -144,17 +144,17 @@ internal static class ServerCommandLine
         // A supervisor that is killed takes its worker with it: the client sees its server end
         // instead of waiting on a stdout the worker still holds.
         if (!HostProcess.EndWithParent(reportsFd)) return 0;
-        return ServeInProcess(spanMode.Value, stdout => new ReportingStdout(stdout, reports));
+        return ServeInProcess(spanMode.Value, new AnswerReporter(reports));
     }
 
     // Serves in this process, on the macros' own thread (one request at a time, no hand-over per
-    // expansion), with stdin and stdout kept for the protocol; `answers` wraps the protocol's stdout.
-    private static int ServeInProcess(SpanMode spanMode, Func<Stream, Stream> answers)
+    // expansion), with stdin and stdout kept for the protocol. A worker (with a reporter) writes
+    // its answers without their newlines and reports each to its supervisor, which ends the line.
+    private static int ServeInProcess(SpanMode spanMode, AnswerReporter? reporter)
     {
         using var requests = ProtocolStdin.Reserve();
-        using var protocol = ProtocolStdout.Reserve();
-        using var stdout = answers(protocol);
-        using var local = new InProcessHandler(spanMode);
-        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, stdout, local).Run());
+        using var stdout = ProtocolStdout.Reserve();
+        using var local = new InProcessHandler(spanMode, reporter);
+        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, stdout, local, endsLines: reporter is null).Run());
     }
 }
