@@ -30,8 +30,8 @@ public sealed class BadLibraryTests
         using var dir = new TempDirectory("pms-cli-");
         var (path, problem) = Make(file, dir);
         var result = Cli.Run(Arguments(command, path), null).ShouldExit(2);
-        Assert.Equal("", result.Stdout);
-        var line = Assert.Single(result.StderrLines);
+        Assert.Equal("", result.StandardOutput);
+        var line = Assert.Single(result.StandardErrorLines);
         Assert.StartsWith($"error: {path}: ", line, StringComparison.Ordinal);
         Assert.Contains(problem, line, StringComparison.Ordinal);
     }
@@ -48,8 +48,8 @@ public sealed class BadLibraryTests
         foreach (var command in new[] { "inspect", "inspect --json", "list", "expand" })
         {
             var result = Cli.Run(Arguments(command, library), null).ShouldExit(2);
-            Assert.Equal("", result.Stdout);
-            var line = Assert.Single(result.StderrLines);
+            Assert.Equal("", result.StandardOutput);
+            var line = Assert.Single(result.StandardErrorLines);
             Assert.StartsWith($"error: {library}: ", line, StringComparison.Ordinal);
             Assert.Contains(problem, line, StringComparison.Ordinal);
             Assert.False(File.Exists(marker), $"`{command}` loaded the library: its constructor wrote {marker}");

@@ -17,9 +17,9 @@ internal static class Cli
     /// <summary>The directory the executable runs from (its <c>AppContext.BaseDirectory</c>).</summary>
     public static string Directory => s_command.Value.Directory;
 
-    public static ProcessOutcome Run(params string[] arguments) => Run(arguments, workingDirectory: null);
+    public static ProcessResult Run(params string[] arguments) => Run(arguments, workingDirectory: null);
 
-    public static ProcessOutcome Run(
+    public static ProcessResult Run(
         IEnumerable<string> arguments,
         string? workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null,

@@ -21,10 +21,10 @@ public sealed class CommandLineTests
         {
             string[] args = command.Length == 0 ? [flag] : [command, flag];
             var result = Cli.Run(args, null).ShouldExit(0);
-            Assert.Equal("", result.Stderr);
+            Assert.Equal("", result.StandardError);
             foreach (var text in mentions)
             {
-                Assert.Contains(text, result.Stdout, StringComparison.Ordinal);
+                Assert.Contains(text, result.StandardOutput, StringComparison.Ordinal);
             }
         }
     }
@@ -52,6 +52,6 @@ public sealed class CommandLineTests
         // 1 means "the macro panicked"; System.CommandLine's own code for parse errors is 1 too.
         var lib = Dylibs.PmBasics();
         var result = Cli.Run(arguments.Select(a => a == "LIB" ? lib : a), null).ShouldExit(2);
-        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
     }
 }

@@ -21,7 +21,7 @@ public sealed class DemoTests
 
         // Each `== ...` header line is followed by its body; the bodies that are macro outputs are
         // Rust text whose layout is the printer's business, so they are compared token-wise.
-        var sections = Sections(result.StdoutLines);
+        var sections = Sections(result.StandardOutputLines);
         Assert.Equal(
             [
                 $"== building demo-macros with `cargo build --release` in {cache}",
@@ -52,9 +52,9 @@ public sealed class DemoTests
         var environment = DemoEnvironment(data.Path);
         var first = Cli.Run(["demo"], null, environment, TimeSpan.FromMinutes(10)).ShouldExit(0);
         var second = Cli.Run(["demo"], null, environment, TimeSpan.FromMinutes(10)).ShouldExit(0);
-        Assert.Equal(first.Stdout, second.Stdout);
-        Assert.Contains("Compiling demo-macros", first.Stderr, StringComparison.Ordinal); // cargo's progress goes to stderr
-        Assert.DoesNotContain("Compiling demo-macros", second.Stderr, StringComparison.Ordinal);
+        Assert.Equal(first.StandardOutput, second.StandardOutput);
+        Assert.Contains("Compiling demo-macros", first.StandardError, StringComparison.Ordinal); // cargo's progress goes to stderr
+        Assert.DoesNotContain("Compiling demo-macros", second.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class DemoTests
         using var data = new TempDirectory("pms-cli-demo-");
         var cargo = Path.Combine(data.Path, "no-such-cargo");
         var result = Cli.Run(["demo", "--cargo", cargo], null, DemoEnvironment(data.Path)).ShouldExit(2);
-        Assert.Contains($"error: cannot run `{cargo}`", result.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("== greet", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"error: cannot run `{cargo}`", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("== greet", result.StandardOutput, StringComparison.Ordinal);
     }
 
     /// <summary>The <c>== …</c> lines of the demo's output, each with the lines up to the next one (blank lines at the end dropped).</summary>

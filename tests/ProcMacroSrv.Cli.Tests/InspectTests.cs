@@ -26,11 +26,11 @@ public sealed partial class InspectTests
     {
         var dylib = Dylibs.PmBasics(toolchain);
         var result = Cli.Run("inspect", dylib).ShouldExit(0);
-        Assert.Equal("", result.Stderr);
+        Assert.Equal("", result.StandardError);
 
         var fields = new Dictionary<string, string>();
         var macroLines = new List<string>();
-        foreach (var line in result.StdoutLines)
+        foreach (var line in result.StandardOutputLines)
         {
             if (line.StartsWith("  ", StringComparison.Ordinal))
             {
@@ -63,9 +63,9 @@ public sealed partial class InspectTests
     {
         var dylib = Dylibs.PmBasics(toolchain);
         var result = Cli.Run("inspect", dylib, "--json").ShouldExit(0);
-        Assert.Equal("", result.Stderr);
+        Assert.Equal("", result.StandardError);
 
-        using var json = JsonDocument.Parse(result.Stdout);
+        using var json = JsonDocument.Parse(result.StandardOutput);
         var root = json.RootElement;
         var rustcVersion = FixtureCrates.Build(toolchain).Toolchain.RustcVersion;
         var expected = ParseRustcVersion(rustcVersion);

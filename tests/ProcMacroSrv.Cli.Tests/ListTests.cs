@@ -21,20 +21,20 @@ public sealed class ListTests
     public void OneLinePerMacroInDeclarationOrder(string toolchain, string crate)
     {
         var result = Cli.Run("list", Dylibs.Crate(toolchain, crate)).ShouldExit(0);
-        Assert.Equal("", result.Stderr);
+        Assert.Equal("", result.StandardError);
         var declared = CrateSource.Macros(crate).Select(m => m.ListLine).ToList();
-        Assert.Equal(declared, result.StdoutLines);
+        Assert.Equal(declared, result.StandardOutputLines);
     }
 
     [Fact]
     public void DeriveLinesNameTheirHelperAttributes()
     {
         var basics = Cli.Run("list", Dylibs.PmBasics()).ShouldExit(0);
-        Assert.Contains("Describe derive (helpers: describe)", basics.StdoutLines);
-        Assert.Contains("do_thrice function-like", basics.StdoutLines);
-        Assert.Contains("tag attribute", basics.StdoutLines);
+        Assert.Contains("Describe derive (helpers: describe)", basics.StandardOutputLines);
+        Assert.Contains("do_thrice function-like", basics.StandardOutputLines);
+        Assert.Contains("tag attribute", basics.StandardOutputLines);
         var demo = Cli.Run("list", Dylibs.Crate("stable", "demo-macros")).ShouldExit(0);
-        Assert.Equal(["greet function-like", "FieldCount derive (helpers: field_count)", "trace_calls attribute"], demo.StdoutLines);
+        Assert.Equal(["greet function-like", "FieldCount derive (helpers: field_count)", "trace_calls attribute"], demo.StandardOutputLines);
     }
 
     [Theory]
@@ -42,8 +42,8 @@ public sealed class ListTests
     public void JsonListsNameKindAndHelpers(string toolchain, string crate)
     {
         var result = Cli.Run("list", Dylibs.Crate(toolchain, crate), "--json").ShouldExit(0);
-        Assert.Equal("", result.Stderr);
-        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("", result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
         Assert.Equal(["macros"], json.RootElement.EnumerateObject().Select(p => p.Name));
         var listed = ReadJsonMacros(json.RootElement.GetProperty("macros"));
         var declared = CrateSource.Macros(crate);

@@ -124,7 +124,7 @@ internal static class Binutils
     public static string RegistrarSymbol(string dylib)
     {
         var nm = ChildProcess.RunTool("nm", ["-D", "--defined-only", dylib]);
-        var symbols = nm.StdoutLines
+        var symbols = nm.StandardOutputLines
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
             .Where(name => Regex.IsMatch(name, "^__rustc_proc_macro_decls_[0-9a-f]+__$"))
             .ToList();

@@ -9,6 +9,22 @@ public sealed record ProcessResult(string CommandLine, int ExitCode, string Stan
     /// <summary>Whether the process exited with code 0.</summary>
     public bool Succeeded => ExitCode == 0;
 
+    /// <summary>stdout split into lines, without the empty string after the final newline.</summary>
+    public string[] StandardOutputLines => Lines(StandardOutput);
+
+    /// <summary>stderr split into lines, without the empty string after the final newline.</summary>
+    public string[] StandardErrorLines => Lines(StandardError);
+
+    /// <summary>The run as a transcript: command line, exit code and both streams.</summary>
+    public override string ToString() =>
+        $"$ {CommandLine}\n(exit code {ExitCode})\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}--- end ---";
+
+    private static string[] Lines(string text)
+    {
+        var lines = text.Split('\n');
+        return text.EndsWith('\n') ? lines[..^1] : lines;
+    }
+
     /// <summary>The last <paramref name="maxLines"/> lines of stderr, for exception messages.</summary>
     public string StandardErrorTail(int maxLines = 60)
     {

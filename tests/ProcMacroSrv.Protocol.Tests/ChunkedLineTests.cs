@@ -101,8 +101,9 @@ public class ChunkedLineTests
     public async Task A_writer_that_leaves_the_newline_to_another_writes_each_message_whole_and_nothing_else(int length)
     {
         // An expansion worker's writer: its supervisor ends each line on the same stream.
-        var message = Encoding.ASCII.GetBytes("{\"x\":\"" + new string('w', length) + "\"}");
-        var response = ExpandMacroResponse.Err(new string('e', length));
+        // `length` bytes in all, so that the chunk's edge (64 KiB) falls among the cases.
+        var message = Encoding.ASCII.GetBytes("{\"x\":\"" + new string('w', Math.Max(0, length - 8)) + "\"}");
+        var response = ExpandMacroResponse.Err(new string('e', Math.Max(0, length - 32)));
         var expectedResponse = new ArrayBufferWriter<byte>();
         JsonLegacyWriter.WriteResponse(expectedResponse, response);
         var stream = new MemoryStream();

@@ -43,10 +43,10 @@ public sealed class DeliberateDivergenceTests
         var reference = ProcessRun.Run(ServerKind.Reference, [], stdin);
         var answers = request.Count(c => c == '\n'); // a SetConfig sent first is answered
         Assert.True(reference.ExitCode == referenceExitCode, $"{name}: {reference}");
-        Assert.Equal(1 + answers, reference.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(1 + answers, reference.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
         var ours = ProcessRun.Run(ServerKind.Ours, [], stdin);
-        var lines = ours.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = ours.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(ours.ExitCode == 0 && lines.Length == 3 + answers, $"{name}: {ours}");
         Assert.NotNull(ResponseComparer.ErrorOf(JsonLegacyReader.ReadResponse(Encoding.UTF8.GetBytes(lines[^2]))));
         Assert.Equal("{\"ApiVersionCheck\":6}", lines[^1]);
@@ -58,11 +58,11 @@ public sealed class DeliberateDivergenceTests
     {
         var stdin = Version + ValidExpansion();
         var reference = ProcessRun.Run(ServerKind.Reference, [], stdin);
-        Assert.True(reference.ExitCode == 1 && reference.Stdout == "{\"ApiVersionCheck\":6}\n", reference.ToString());
-        Assert.Contains("EOF while parsing", reference.Stderr);
+        Assert.True(reference.ExitCode == 1 && reference.StandardOutput == "{\"ApiVersionCheck\":6}\n", reference.ToString());
+        Assert.Contains("EOF while parsing", reference.StandardError);
 
         var ours = ProcessRun.Run(ServerKind.Ours, [], stdin);
-        var lines = ours.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = ours.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(ours.ExitCode == 0 && lines.Length == 2 && lines[1].StartsWith("{\"ExpandMacro\":{\"Ok\"", StringComparison.Ordinal), ours.ToString());
     }
 
@@ -90,10 +90,10 @@ public sealed class DeliberateDivergenceTests
         var crash = Encoding.UTF8.GetString(RequestBuilder.Build(Servers.Dylibs.PmHostile, "segfault", MacroKind.FnLike, "", null, SpanMode.Id).Json);
         var stdin = Version + crash + "\n" + Version;
         var reference = ProcessRun.Run(ServerKind.Reference, [], stdin);
-        Assert.True(reference.ExitCode == 128 + 11 && reference.Stdout == "{\"ApiVersionCheck\":6}\n", reference.ToString());
+        Assert.True(reference.ExitCode == 128 + 11 && reference.StandardOutput == "{\"ApiVersionCheck\":6}\n", reference.ToString());
 
         var ours = ProcessRun.Run(ServerKind.Ours, [], stdin);
-        var lines = ours.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = ours.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(ours.ExitCode == 0 && lines.Length == 3, ours.ToString());
         Assert.StartsWith("{\"ExpandMacro\":{\"Err\":", lines[1]);
         Assert.Equal("{\"ApiVersionCheck\":6}", lines[2]);

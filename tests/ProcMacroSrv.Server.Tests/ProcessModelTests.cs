@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ProcMacroSrv.Client;
+using ProcMacroSrv.Fixtures;
 using ProcMacroSrv.Server.Tests.Support;
 
 namespace ProcMacroSrv.Server.Tests;
@@ -20,16 +21,16 @@ public sealed class ProcessModelTests
 
     private static readonly Dictionary<string, string?> NoGate = new() { [ProcMacroServerProcess.GateVariable] = null };
 
-    private static (ProcessOutcome Ours, ProcessOutcome Reference) RunBoth(string[] args, string stdin = "", IReadOnlyDictionary<string, string?>? environment = null)
+    private static (ProcessResult Ours, ProcessResult Reference) RunBoth(string[] args, string stdin = "", IReadOnlyDictionary<string, string?>? environment = null)
     {
         var ours = Task.Run(() => ProcessRun.Run(ServerKind.Ours, args, stdin, environment));
         var reference = Task.Run(() => ProcessRun.Run(ServerKind.Reference, args, stdin, environment));
         return (ours.GetAwaiter().GetResult(), reference.GetAwaiter().GetResult());
     }
 
-    private static void AssertSameOutcome(ProcessOutcome ours, ProcessOutcome reference)
+    private static void AssertSameOutcome(ProcessResult ours, ProcessResult reference)
     {
-        if (ours.ExitCode != reference.ExitCode || ours.Stdout != reference.Stdout || ours.Stderr != reference.Stderr)
+        if (ours.ExitCode != reference.ExitCode || ours.StandardOutput != reference.StandardOutput || ours.StandardError != reference.StandardError)
             Assert.Fail($"our server and the reference behave differently.\nours:\n{ours}\nreference:\n{reference}");
     }
 
@@ -45,8 +46,8 @@ public sealed class ProcessModelTests
         var (ours, reference) = RunBoth(args, Handshake, NoGate);
         AssertSameOutcome(ours, reference);
         Assert.Equal(122, ours.ExitCode);
-        Assert.Equal(Banner, ours.Stderr);
-        Assert.Equal("", ours.Stdout);
+        Assert.Equal(Banner, ours.StandardError);
+        Assert.Equal("", ours.StandardOutput);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class ProcessModelTests
     {
         var (ours, reference) = RunBoth([], Handshake, new Dictionary<string, string?> { [ProcMacroServerProcess.GateVariable] = "" });
         AssertSameOutcome(ours, reference);
-        Assert.Equal(HandshakeAnswers, ours.Stdout);
+        Assert.Equal(HandshakeAnswers, ours.StandardOutput);
         Assert.Equal(0, ours.ExitCode);
     }
 
@@ -69,7 +70,7 @@ public sealed class ProcessModelTests
     {
         var (ours, reference) = RunBoth(args, Handshake);
         AssertSameOutcome(ours, reference);
-        Assert.Equal(HandshakeAnswers, ours.Stdout);
+        Assert.Equal(HandshakeAnswers, ours.StandardOutput);
         Assert.Equal(0, ours.ExitCode);
     }
 
@@ -78,7 +79,7 @@ public sealed class ProcessModelTests
     {
         var (ours, reference) = RunBoth([], "{\"ApiVersionCheck\":{}}\n\n{\"ApiVersionCheck\":{}}\n");
         AssertSameOutcome(ours, reference);
-        Assert.Equal("{\"ApiVersionCheck\":6}\n", ours.Stdout);
+        Assert.Equal("{\"ApiVersionCheck\":6}\n", ours.StandardOutput);
         Assert.Equal(0, ours.ExitCode);
     }
 
@@ -105,9 +106,9 @@ public sealed class ProcessModelTests
         // Same shape (protocol.md section 1.4); the version itself is each server's own (DIVERGENCES.md).
         foreach (var outcome in new[] { ours, reference })
         {
-            Assert.True(outcome.ExitCode == 0 && VersionLine.IsMatch(outcome.Stdout) && outcome.Stderr == "", outcome.ToString());
+            Assert.True(outcome.ExitCode == 0 && VersionLine.IsMatch(outcome.StandardOutput) && outcome.StandardError == "", outcome.ToString());
         }
-        Assert.StartsWith("rust-analyzer-proc-macro-srv 1.95.0 (", reference.Stdout);
+        Assert.StartsWith("rust-analyzer-proc-macro-srv 1.95.0 (", reference.StandardOutput);
     }
 
     public static TheoryData<string[]> BadArguments() =>
@@ -130,8 +131,8 @@ public sealed class ProcessModelTests
         var (ours, reference) = RunBoth(args, Handshake);
         AssertSameOutcome(ours, reference);
         Assert.Equal(2, ours.ExitCode);
-        Assert.Matches(@"^error: [^\n]+\n$", ours.Stderr);
-        Assert.Equal("", ours.Stdout);
+        Assert.Matches(@"^error: [^\n]+\n$", ours.StandardError);
+        Assert.Equal("", ours.StandardOutput);
     }
 
     /// <summary>
@@ -145,11 +146,11 @@ public sealed class ProcessModelTests
     {
         var help = RunBoth(["--help"], "", NoGate);
         Assert.Equal(122, help.Reference.ExitCode);
-        Assert.True(help.Ours.ExitCode == 0 && help.Ours.Stdout.Contains("inspect <LIB>", StringComparison.Ordinal), help.Ours.ToString());
+        Assert.True(help.Ours.ExitCode == 0 && help.Ours.StandardOutput.Contains("inspect <LIB>", StringComparison.Ordinal), help.Ours.ToString());
 
         var word = RunBoth(["extra"], "");
-        Assert.True(word.Reference.ExitCode == 2 && word.Reference.Stderr == "error: unexpected argument found\n", word.Reference.ToString());
-        Assert.True(word.Ours.ExitCode == 2 && word.Ours.Stderr.Contains("'extra'", StringComparison.Ordinal), word.Ours.ToString());
+        Assert.True(word.Reference.ExitCode == 2 && word.Reference.StandardError == "error: unexpected argument found\n", word.Reference.ToString());
+        Assert.True(word.Ours.ExitCode == 2 && word.Ours.StandardError.Contains("'extra'", StringComparison.Ordinal), word.Ours.ToString());
     }
 
     [Fact]
@@ -157,14 +158,14 @@ public sealed class ProcessModelTests
     {
         var ours = ProcessRun.Run(ServerKind.Ours, ["--format", "bidirectional-postcard-prototype"], Handshake);
         Assert.Equal(2, ours.ExitCode);
-        Assert.Equal("", ours.Stdout);
-        Assert.Contains("bidirectional-postcard-prototype", ours.Stderr);
-        Assert.Contains("not supported yet", ours.Stderr);
-        Assert.Matches(@"^error: [^\n]+\n$", ours.Stderr);
+        Assert.Equal("", ours.StandardOutput);
+        Assert.Contains("bidirectional-postcard-prototype", ours.StandardError);
+        Assert.Contains("not supported yet", ours.StandardError);
+        Assert.Matches(@"^error: [^\n]+\n$", ours.StandardError);
         // The reference serves it (DIVERGENCES.md): ApiVersionCheck as a COBS frame, answered with version 6 (protocol.md 4.7).
         var reference = ProcessRun.Run(ServerKind.Reference, ["--format", "bidirectional-postcard-prototype"], "\u0001\u0002\u0002\u0000");
         Assert.Equal(0, reference.ExitCode);
-        Assert.Equal("\u0004\u0001\u0002\u0006\u0000", reference.Stdout);
+        Assert.Equal("\u0004\u0001\u0002\u0006\u0000", reference.StandardOutput);
     }
 
     [Fact]
@@ -173,9 +174,9 @@ public sealed class ProcessModelTests
         foreach (var args in new[] { new[] { "serve" }, ["serve", "--format", "json-legacy"] })
         {
             var ours = ProcessRun.Run(ServerKind.Ours, args, Handshake, NoGate);
-            Assert.True(ours.ExitCode == 0 && ours.Stdout == HandshakeAnswers, ours.ToString());
+            Assert.True(ours.ExitCode == 0 && ours.StandardOutput == HandshakeAnswers, ours.ToString());
         }
         var bad = ProcessRun.Run(ServerKind.Ours, ["serve", "--format", "bogus"], Handshake, NoGate);
-        Assert.True(bad.ExitCode == 2 && bad.Stderr == "error: one of the values isn't valid for an argument\n" && bad.Stdout == "", bad.ToString());
+        Assert.True(bad.ExitCode == 2 && bad.StandardError == "error: one of the values isn't valid for an argument\n" && bad.StandardOutput == "", bad.ToString());
     }
 }

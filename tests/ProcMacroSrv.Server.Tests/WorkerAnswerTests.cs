@@ -22,7 +22,7 @@ public class WorkerAnswerTests
         var second = ListMacros(pathLength / 2 + 1, 'b');
         var client = new MemoryStream();
         var reports = new MemoryStream();
-        using var worker = new InProcessHandler(reporter: new AnswerReporter(reports));
+        using var worker = new InProcessHandler(observer: new AnswerReporter(reports));
         var output = new JsonLineWriter(client, endsLines: false);
 
         worker.Answer(first, output);
@@ -41,7 +41,7 @@ public class WorkerAnswerTests
     public void A_client_that_cannot_be_written_to_is_reported_gone()
     {
         var reports = new MemoryStream();
-        using var worker = new InProcessHandler(reporter: new AnswerReporter(reports));
+        using var worker = new InProcessHandler(observer: new AnswerReporter(reports));
 
         Assert.Throws<IOException>(() => worker.Answer(ListMacros(10, 'c'), new JsonLineWriter(new ClosedPipe(), endsLines: false)));
         Assert.Equal("BG", Encoding.ASCII.GetString(reports.ToArray()));
@@ -51,10 +51,23 @@ public class WorkerAnswerTests
     public void A_supervisor_that_has_gone_ends_the_worker_before_the_answer()
     {
         var client = new MemoryStream();
-        using var worker = new InProcessHandler(reporter: new AnswerReporter(new ClosedPipe()));
+        using var worker = new InProcessHandler(observer: new AnswerReporter(new ClosedPipe()));
 
         Assert.Throws<IOException>(() => worker.Answer(ListMacros(10, 'd'), new JsonLineWriter(client, endsLines: false)));
         Assert.Empty(client.ToArray());
+    }
+
+    [Fact]
+    public void A_worker_refuses_to_write_its_answers_as_whole_lines()
+    {
+        // Its supervisor ends each line: a newline of its own would give the client an empty line.
+        var client = new MemoryStream();
+        var reports = new MemoryStream();
+        using var worker = new InProcessHandler(observer: new AnswerReporter(reports));
+
+        Assert.Throws<ArgumentException>(() => worker.Answer(ListMacros(10, 'e'), new JsonLineWriter(client)));
+        Assert.Empty(client.ToArray());
+        Assert.Empty(reports.ToArray());
     }
 
     // The in-process server's whole answer line to `request`.

@@ -46,7 +46,8 @@ public static class HostProcess
     /// <exception cref="IOException">The kernel refused the request.</exception>
     public static bool EndWithParent(int toParent)
     {
-        if (LibC.Prctl(LibC.PR_SET_PDEATHSIG, LibC.SIGKILL) != 0) throw new IOException("cannot tie this process's end to its parent's");
+        if (LibC.Prctl(LibC.PR_SET_PDEATHSIG, LibC.SIGKILL, 0, 0, 0) != 0)
+            throw new IOException($"cannot tie this process's end to its parent's (prctl: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
         // The parent may have ended before the request was made; its pipe tells.
         return !ReaderGone(toParent);
     }

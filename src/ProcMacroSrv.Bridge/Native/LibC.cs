@@ -55,9 +55,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
 
-    // prctl is variadic; its unsigned long arguments go where the fixed-argument call puts them on x86-64.
+    // prctl is declared variadic; every argument is passed (unused ones zero), as the kernel takes five.
     [LibraryImport(Lib, EntryPoint = "prctl", SetLastError = true)]
-    public static partial int Prctl(int option, nuint argument);
+    public static partial int Prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
 
     public const int PR_SET_PDEATHSIG = 1;
     public const int SIGKILL = 9;

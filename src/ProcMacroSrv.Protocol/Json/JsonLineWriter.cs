@@ -4,7 +4,8 @@ namespace ProcMacroSrv.Protocol.Json;
 
 /// <summary>
 /// Writes json-legacy messages as lines (protocol.md section 2.1): the compact message, a
-/// <c>\n</c>, then a flush, so that the peer sees each message as soon as it is complete.
+/// <c>\n</c>, then a flush, so that the peer sees each message as soon as it is complete; or,
+/// when another writer ends the lines (<see cref="EndsLines"/> false), the message and a flush.
 /// </summary>
 public sealed class JsonLineWriter
 {
@@ -25,6 +26,9 @@ public sealed class JsonLineWriter
         _chunks = new ChunkedLine(_stream);
         _endsLines = endsLines;
     }
+
+    /// <summary>False when each line's newline is left to another writer on the same stream.</summary>
+    public bool EndsLines => _endsLines;
 
     /// <summary>A line's bytes, sent to the stream whenever a chunk is full.</summary>
     private sealed class ChunkedLine(Stream stream) : IBufferWriter<byte>
@@ -68,7 +72,7 @@ public sealed class JsonLineWriter
             return 0;
         }
 
-        /// <summary>The message and its newline (when <paramref name="newline"/>) in the chunk, or empty when it does not fit.</summary>
+        /// <summary>The message and its newline (when <paramref name="newline"/>) in the chunk; empty when it does not fit (or is empty itself, with no newline).</summary>
         public ReadOnlyMemory<byte> TakeWhole(ReadOnlySpan<byte> message, bool newline)
         {
             Reset();
@@ -101,7 +105,7 @@ public sealed class JsonLineWriter
         EndLine();
     }
 
-    /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes.</summary>
+    /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line (but for the newline, if this writer does not end lines) and flushes.</summary>
     public void WriteLine(ReadOnlySpan<byte> message)
     {
         // As WriteLineAsync: one write when it fits in a chunk, else the message as it is (not
@@ -128,7 +132,7 @@ public sealed class JsonLineWriter
         return _chunks;
     }
 
-    /// <summary>Ends the line started by <see cref="BeginLine"/>: writes what is left, the newline, and flushes.</summary>
+    /// <summary>Ends the line started by <see cref="BeginLine"/>: writes what is left, the newline (if this writer ends lines), and flushes.</summary>
     public void EndLine()
     {
         if (_endsLines)

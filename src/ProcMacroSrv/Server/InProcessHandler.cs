@@ -1,6 +1,5 @@
 using ProcMacroSrv.Protocol;
 using ProcMacroSrv.Protocol.Json;
-using ProcMacroSrv.Server.Isolation;
 
 namespace ProcMacroSrv.Server;
 
@@ -12,25 +11,30 @@ namespace ProcMacroSrv.Server;
 internal sealed class InProcessHandler : IRequestHandler, IDisposable
 {
     private readonly ExpansionService _service;
-    private readonly AnswerReporter? _reporter;
+    private readonly IAnswerObserver? _observer;
 
     // The number arrays of a request's trees and of its answer's: lent for one Answer call.
     private readonly WireBuffers _buffers = new();
 
     /// <param name="spanMode">The span mode to start in: Id, as every connection does, unless this is a worker taking over a connection in RustAnalyzer mode.</param>
-    /// <param name="reporter">A worker's reports to its supervisor, around each answer it writes (without the newline: the output must not end lines).</param>
-    public InProcessHandler(SpanMode spanMode = SpanMode.Id, AnswerReporter? reporter = null)
+    /// <param name="observer">
+    /// An expansion worker's reports to its supervisor, around each answer it writes: the answers
+    /// then go out without their newlines (the output must not end lines), which the supervisor writes.
+    /// </param>
+    public InProcessHandler(SpanMode spanMode = SpanMode.Id, IAnswerObserver? observer = null)
     {
         _service = new ExpansionService(spanMode);
-        _reporter = reporter;
+        _observer = observer;
     }
 
     public void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output)
     {
+        // An ended line as well would give the client an empty line after the supervisor's newline.
+        if (_observer is not null && output.EndsLines) throw new ArgumentException("a worker's answers must leave their lines to the supervisor", nameof(output));
         try
         {
             var response = Respond(request.Span);
-            _reporter?.Begins();
+            _observer?.Begins();
             try
             {
                 // The response goes out in chunks as it is written: never held whole in memory.
@@ -38,10 +42,10 @@ internal sealed class InProcessHandler : IRequestHandler, IDisposable
             }
             catch (IOException)
             {
-                _reporter?.ClientGone();
+                _observer?.ClientGone();
                 throw;
             }
-            _reporter?.Ends();
+            _observer?.Ends();
         }
         finally
         {

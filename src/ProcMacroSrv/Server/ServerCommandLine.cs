@@ -143,14 +143,23 @@ internal static class ServerCommandLine
         HostProcess.KeepFromChildProcesses(reportsFd);
         // A supervisor that is killed takes its worker with it: the client sees its server end
         // instead of waiting on a stdout the worker still holds.
-        if (!HostProcess.EndWithParent(reportsFd)) return 0;
+        try
+        {
+            if (!HostProcess.EndWithParent(reportsFd)) return 0;
+        }
+        catch (IOException e)
+        {
+            // Serving matters more: without the tie a killed supervisor's worker lingers until its
+            // macro ends, as before there was one.
+            Console.Error.WriteLine($"proc-macro-srv: expansion worker: {e.Message}; serving anyway");
+        }
         return ServeInProcess(spanMode.Value, new AnswerReporter(reports));
     }
 
     // Serves in this process, on the macros' own thread (one request at a time, no hand-over per
     // expansion), with stdin and stdout kept for the protocol. A worker (with a reporter) writes
     // its answers without their newlines and reports each to its supervisor, which ends the line.
-    private static int ServeInProcess(SpanMode spanMode, AnswerReporter? reporter)
+    private static int ServeInProcess(SpanMode spanMode, IAnswerObserver? reporter)
     {
         using var requests = ProtocolStdin.Reserve();
         using var stdout = ProtocolStdout.Reserve();

@@ -3,13 +3,6 @@ using ProcMacroSrv.Fixtures;
 
 namespace ProcMacroSrv.Server.Tests.Support;
 
-/// <summary>What one finished run of a server executable did.</summary>
-internal sealed record ProcessOutcome(string CommandLine, int ExitCode, string Stdout, string Stderr)
-{
-    public override string ToString() =>
-        $"$ {CommandLine}\n(exit code {ExitCode})\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}--- end ---";
-}
-
 /// <summary>Runs a server executable to completion with given arguments, environment and stdin.</summary>
 internal static class ProcessRun
 {
@@ -18,7 +11,7 @@ internal static class ProcessRun
     /// then applies <paramref name="environment"/> (null values remove variables, so the gate can be
     /// taken away), writes <paramref name="stdin"/> and closes it.
     /// </summary>
-    public static ProcessOutcome Run(ServerKind kind, IEnumerable<string> arguments, string stdin = "",
+    public static ProcessResult Run(ServerKind kind, IEnumerable<string> arguments, string stdin = "",
         IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
         var options = Servers.RustAnalyzerOptions();
@@ -28,8 +21,7 @@ internal static class ProcessRun
         // RUSTUP_TOOLCHAIN and other inherited variables), then the test's changes.
         var variables = info.Environment.ToDictionary(entry => entry.Key, entry => entry.Value);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) variables[name] = value;
-        var result = ProcessRunner.Run(info.FileName, info.ArgumentList, workingDirectory: null, variables,
+        return ProcessRunner.Run(info.FileName, info.ArgumentList, workingDirectory: null, variables,
             timeout ?? TimeSpan.FromSeconds(60), stdin);
-        return new ProcessOutcome(result.CommandLine, result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -9,7 +9,7 @@ namespace ProcMacroSrv.Server.Isolation;
 /// </summary>
 internal static class AnswerReport
 {
-    /// <summary>The first byte of an answer is about to reach the client.</summary>
+    /// <summary>The answer has been made (the macro is done) and is about to be written to the client.</summary>
     public const byte Begins = (byte)'B';
 
     /// <summary>
@@ -29,15 +29,12 @@ internal static class AnswerReport
 /// that the client has gone when writing it fails.
 /// </summary>
 /// <remarks>A supervisor that has gone fails these writes: the worker then ends as for a lost client.</remarks>
-internal sealed class AnswerReporter(Stream reports)
+internal sealed class AnswerReporter(Stream reports) : IAnswerObserver
 {
-    /// <summary>The answer has been made and its first byte is about to be written.</summary>
     public void Begins() => Report(AnswerReport.Begins);
 
-    /// <summary>The answer is out, all but its newline.</summary>
     public void Ends() => Report(AnswerReport.Ends);
 
-    /// <summary>Writing the answer failed: nobody reads the client's stdout any more.</summary>
     public void ClientGone() => Report(AnswerReport.ClientGone);
 
     private void Report(byte report)

@@ -51,6 +51,12 @@ internal sealed class ExpansionWorker : IDisposable
     /// Starts a worker in <paramref name="spanMode"/> (the connection's, so that a replacement
     /// goes on where the last one stopped); its stdout and stderr are this process's.
     /// </summary>
+    /// <remarks>
+    /// Call it only from a thread that lives as long as the server serves (the main thread): the
+    /// worker asks the kernel to kill it when the thread that started it ends
+    /// (<see cref="HostProcess.EndWithParent"/>), so a worker started from a pool thread that
+    /// retires would die with it.
+    /// </remarks>
     public static ExpansionWorker Start(SpanMode spanMode)
     {
         // Inheritable: the worker gets the write end as an open descriptor, named in its arguments.

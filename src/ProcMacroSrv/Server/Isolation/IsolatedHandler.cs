@@ -9,6 +9,7 @@ namespace ProcMacroSrv.Server.Isolation;
 /// the next request. The worker does all decoding and expanding, and writes its answers to the
 /// client itself; this side passes requests on and answers only for a worker that failed.
 /// </summary>
+/// <remarks>Used from one thread that serves until the end (see <see cref="ExpansionWorker.Start"/>).</remarks>
 internal sealed class IsolatedHandler : IRequestHandler, IDisposable
 {
     private readonly TimeSpan _timeout;
