@@ -2,7 +2,7 @@
 # The session benchmark (BENCHMARKS.md): publishes our NativeAOT server into artifacts/bench/server,
 # builds the fixture crates with rustup stable, replays the same json-legacy sessions against our
 # server and the stable toolchain's rust-analyzer-proc-macro-srv (alternating rounds), and updates
-# the generated part of BENCHMARKS.md. 3–4 minutes (publishing included); `--quick` about 1.
+# the generated part of BENCHMARKS.md. 4–5 minutes (publishing included); `--quick` about 1.
 #
 # Usage: scripts/bench.sh [--quick] [harness options: --only CASE, --with-in-process, --help, ...]
 # Needs what the tests need (scripts/install-deps.sh): rustup stable and Debian's librust-*-dev crates.

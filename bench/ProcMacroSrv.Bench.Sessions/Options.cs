@@ -49,7 +49,7 @@ internal sealed class Options
     /// <summary>Seconds of measuring per size case (both servers together), which sets the adaptive round count.</summary>
     public double CaseBudgetSeconds => Quick ? 1.2 : 8;
     public int MinRounds => Quick ? 3 : 7;
-    public double MaxCaseSeconds => Quick ? 6 : 15;
+    public double MaxCaseSeconds => Quick ? 6 : 45;
     public int MaxRounds => Quick ? 15 : 150;
     public int ColdStartSpawns => Quick ? 7 : 31;
     public int MixedRounds => Quick ? 1 : 5;
