@@ -268,11 +268,9 @@ public sealed class IsolationTests
         // The client closes its end of stdout (keeping stdin open) while `hang` runs: nobody will
         // read the answer, so the supervisor stops the worker and ends, instead of waiting for the
         // 60 s limit and then failing to write the error.
-        using var server = StartWithPipes();
-        var stderr = server.StandardError.ReadToEndAsync();
-        var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
-        await server.StandardInput.WriteLineAsync(System.Text.Encoding.UTF8.GetString(request));
-        await server.StandardInput.FlushAsync();
+        var hanging = await StartHangingAsync();
+        using var server = hanging.Server;
+        var stderr = hanging.Stderr;
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         server.StandardOutput.Close();
         var clock = Stopwatch.StartNew();
@@ -294,11 +292,9 @@ public sealed class IsolationTests
         // The supervisor is killed (SIGKILL: it cannot stop its worker) while `hang` runs. The
         // worker must end with it: otherwise it would hold the client's stdout open and the client
         // would wait on a server that is gone instead of seeing it end.
-        using var server = StartWithPipes();
-        var stderr = server.StandardError.ReadToEndAsync();
-        var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
-        await server.StandardInput.WriteLineAsync(System.Text.Encoding.UTF8.GetString(request));
-        await server.StandardInput.FlushAsync();
+        var hanging = await StartHangingAsync();
+        using var server = hanging.Server;
+        var stderr = hanging.Stderr;
         var worker = 0;
         for (var waited = Stopwatch.StartNew(); worker == 0 && waited.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(50))
         {
@@ -391,6 +387,17 @@ public sealed class IsolationTests
     }
 
     // The server with its three streams on pipes this test holds, to close stdout under it.
+    // A server whose worker has been sent `hang` (Id mode, no handshake), its stderr being read.
+    private static async Task<(Process Server, Task<string> Stderr)> StartHangingAsync()
+    {
+        var server = StartWithPipes();
+        var stderr = server.StandardError.ReadToEndAsync();
+        var request = JsonLegacyWriter.EncodeRequest(Requests.Expand(Dylibs.Stable.PmHostile, "hang", "", SpanMode.Id));
+        await server.StandardInput.WriteLineAsync(System.Text.Encoding.UTF8.GetString(request));
+        await server.StandardInput.FlushAsync();
+        return (server, stderr);
+    }
+
     private static Process StartWithPipes()
     {
         var start = new ProcessStartInfo(TestServer.ExecutablePath, ["serve"])
