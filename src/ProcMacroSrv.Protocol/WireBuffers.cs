@@ -2,7 +2,8 @@ namespace ProcMacroSrv.Protocol;
 
 /// <summary>
 /// Number arrays lent to the FlatTrees and span tables of one request and its response, and
-/// taken back together when both are done. A server reads and writes megabytes of them per large
+/// taken back when they are done (the request's once its trees are decoded, the response's once
+/// it is written). A server reads and writes megabytes of them per large
 /// expansion; taken afresh for every request they were large-object allocations, and those set
 /// off almost every full collection of the worker (BENCHMARKS.md, "What the fourth pass changed").
 /// </summary>

@@ -9,7 +9,7 @@ namespace ProcMacroSrv.Protocol.Tests;
 /// </summary>
 public class CompactU32ArrayTests
 {
-    private static uint[]? Parse(string text) => CompactU32Array.Parse(Encoding.ASCII.GetBytes(text), lender: null, out _);
+    private static uint[]? Parse(string text) => CompactU32Array.Parse(Encoding.ASCII.GetBytes(text), lender: null)?.ToArray();
 
     [Theory]
     [InlineData(1)]
@@ -62,5 +62,5 @@ public class CompactU32ArrayTests
     [InlineData("1e5")]
     [InlineData("12345678x,1")]
     [InlineData("123\u00e9")]
-    public void AnythingElseIsLeftToTheGeneralReader(string text) => Assert.Null(CompactU32Array.Parse(Encoding.UTF8.GetBytes(text), lender: null, out _));
+    public void AnythingElseIsLeftToTheGeneralReader(string text) => Assert.Null(CompactU32Array.Parse(Encoding.UTF8.GetBytes(text), lender: null));
 }

@@ -12,18 +12,16 @@ internal static class CompactU32Array
 {
     /// <summary>
     /// The numbers of <paramref name="text"/>, or null when it is anything but decimal u32s
-    /// without leading zeros, separated by single commas (then the general reader takes over):
-    /// in an array lent by <paramref name="lender"/>
-    /// (at least <paramref name="count"/> long, the number of values) or, without one, a new array
-    /// of exactly <paramref name="count"/>. When the text is not compact (null), the array is given
-    /// back to the lender.
+    /// without leading zeros, separated by single commas (then the general reader takes over): at
+    /// the front of an array lent by <paramref name="lender"/> or, without one, in an array of
+    /// their own. When the text is not compact, the lent array is given back.
     /// </summary>
-    public static uint[]? Parse(ReadOnlySpan<byte> text, WireBuffers? lender, out int count)
+    public static ArraySegment<uint>? Parse(ReadOnlySpan<byte> text, WireBuffers? lender)
     {
-        count = 0;
-        if (text.IsEmpty) return [];
+        if (text.IsEmpty) return ArraySegment<uint>.Empty;
         var numbers = text.Count((byte)',') + 1;
         var values = WireBuffers.Take(lender, numbers);
+        var count = 0;
         var i = 0;
         while (true)
         {
@@ -40,13 +38,13 @@ internal static class CompactU32Array
             if (length == 0 || length > 10 || (length > 1 && text[start] == '0') || value > uint.MaxValue) return GiveUp(lender, values);
             values[count++] = (uint)value;
             // Every comma was consumed between two numbers, so all of them are read here.
-            if (i == text.Length) return values;
+            if (i == text.Length) return new ArraySegment<uint>(values, 0, count);
             if (text[i] != ',') return GiveUp(lender, values);
             i++;
         }
     }
 
-    private static uint[]? GiveUp(WireBuffers? lender, uint[] values)
+    private static ArraySegment<uint>? GiveUp(WireBuffers? lender, uint[] values)
     {
         lender?.GiveBack(values);
         return null;

@@ -435,7 +435,7 @@ public static class JsonLegacyReader
     private static ArraySegment<uint> ReadU32Array(ref Utf8JsonReader r, ref Message message, string what)
     {
         ExpectArray(ref r, what, "a sequence of u32");
-        if (message.TryReadCompactU32Array(ref r, out var compactCount) is { } values) return new ArraySegment<uint>(values, 0, compactCount);
+        if (message.TryReadCompactU32Array(ref r) is { } values) return values;
         // Anything but the compact form (spaces, signs, fractions, leading zeros, values out of
         // range, other types) is read token by token, which reports errors as serde would.
         var buffer = message.Scratch ??= new uint[256];
@@ -613,13 +613,12 @@ public static class JsonLegacyReader
         /// form (decimal u32s without leading zeros, separated by commas, no spaces) and leaves the
         /// reader on its <c>]</c>; otherwise returns null and leaves the reader where it was.
         /// </summary>
-        public uint[]? TryReadCompactU32Array(ref Utf8JsonReader r, out int count)
+        public ArraySegment<uint>? TryReadCompactU32Array(ref Utf8JsonReader r)
         {
-            count = 0;
             var start = _readerStart + (int)r.BytesConsumed;
             var rest = _json[start..];
             var length = rest.IndexOf((byte)']');
-            if (length < 0 || CompactU32Array.Parse(rest[..length], Buffers, out count) is not { } values) return null;
+            if (length < 0 || CompactU32Array.Parse(rest[..length], Buffers) is not { } values) return null;
             // A new reader over the rest of the message, in the state after the `[`: its next
             // token is the `]`, and it goes on with the array's nesting and the reader options.
             _readerStart = start + length;

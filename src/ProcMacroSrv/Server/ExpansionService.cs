@@ -61,6 +61,8 @@ internal sealed class ExpansionService : IDisposable
     {
         // Decoding first: a malformed tree is the request's fault whatever the dylib.
         var input = ExpansionInput.Decode(request, SpanMode);
+        // The request's trees and span table are tokens now: their lent arrays can serve the answer.
+        buffers.Reclaim();
         if (!TryLoad(request.Lib, out var library, out var error)) return input.EncodeError("failed to load macro: " + error);
 
         ExpansionResult result;
