@@ -98,22 +98,25 @@ public class ChunkedLineTests
 
     [Theory]
     [MemberData(nameof(MessageLengths))]
-    public async Task A_writer_that_leaves_the_newline_to_another_writes_each_message_whole_and_nothing_else(int length)
+    public void A_line_ended_without_its_newline_goes_out_whole_and_nothing_else(int length)
     {
-        // An expansion worker's writer: its supervisor ends each line on the same stream.
-        // `length` bytes in all, so that the chunk's edge (64 KiB) falls among the cases.
-        var message = Encoding.ASCII.GetBytes("{\"x\":\"" + new string('w', Math.Max(0, length - 8)) + "\"}");
-        var response = ExpandMacroResponse.Err(new string('e', Math.Max(0, length - 32)));
-        var expectedResponse = new ArrayBufferWriter<byte>();
-        JsonLegacyWriter.WriteResponse(expectedResponse, response);
+        // An expansion worker's answers: its supervisor ends each line on the same stream.
+        var response = ExpandMacroResponse.Err(new string('e', length));
+        var expected = new ArrayBufferWriter<byte>();
+        JsonLegacyWriter.WriteResponse(expected, response);
+        // The whole message `length` bytes long, so that the chunk's edge (64 KiB) falls among the cases.
+        response = ExpandMacroResponse.Err(new string('e', Math.Max(1, 2 * length - expected.WrittenCount)));
+        expected.ResetWrittenCount();
+        JsonLegacyWriter.WriteResponse(expected, response);
         var stream = new MemoryStream();
-        var writer = new JsonLineWriter(stream, endsLines: false);
+        var writer = new JsonLineWriter(stream);
 
-        writer.WriteLine(message);
-        await writer.WriteLineAsync(message);
-        writer.WriteResponse(response);
-        writer.WriteLine([]);
+        JsonLegacyWriter.WriteResponse(writer.BeginLine(), response);
+        writer.EndLine(newline: false);
+        JsonLegacyWriter.WriteResponse(writer.BeginLine(), response);
+        writer.EndLine(newline: false);
 
-        Assert.Equal([.. message, .. message, .. expectedResponse.WrittenSpan], stream.ToArray());
+        Assert.True(length < 32 || expected.WrittenCount == length, $"{expected.WrittenCount} bytes");
+        Assert.Equal([.. expected.WrittenSpan, .. expected.WrittenSpan], stream.ToArray());
     }
 }

@@ -11,19 +11,22 @@ namespace ProcMacroSrv.Server.Tests;
 /// </summary>
 public class WorkerAnswerTests
 {
-    // Answer lengths around the line writer's 64 KiB chunks.
-    public static TheoryData<int> PathLengths() => [1, 1000, 64 * 1024 - 60, 64 * 1024, 64 * 1024 + 60, 300_000];
+    // Answer lengths (without the newline) around the line writer's 64 KiB chunks.
+    public static TheoryData<int> AnswerLengths() => [200, 1000, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 300_000];
 
     [Theory]
-    [MemberData(nameof(PathLengths))]
-    public void An_answer_goes_out_without_its_newline_between_Begins_and_Ends(int pathLength)
+    [MemberData(nameof(AnswerLengths))]
+    public void An_answer_goes_out_without_its_newline_between_Begins_and_Ends(int answerLength)
     {
+        // The answer names the path: as much path as makes the answer `answerLength` bytes.
+        var overhead = InProcessAnswer(ListMacros(1, 'a')).Length - 1 - 1;
+        var pathLength = answerLength - overhead;
         var first = ListMacros(pathLength, 'a');
         var second = ListMacros(pathLength / 2 + 1, 'b');
         var client = new MemoryStream();
         var reports = new MemoryStream();
         using var worker = new InProcessHandler(observer: new AnswerReporter(reports));
-        var output = new JsonLineWriter(client, endsLines: false);
+        var output = new JsonLineWriter(client);
 
         worker.Answer(first, output);
         var afterFirst = client.ToArray();
@@ -31,7 +34,7 @@ public class WorkerAnswerTests
 
         var expectedFirst = InProcessAnswer(first);
         var expectedSecond = InProcessAnswer(second);
-        Assert.True(expectedFirst.Length > pathLength, "the answer names the path");
+        Assert.Equal(answerLength + 1, expectedFirst.Length);
         Assert.Equal(expectedFirst[..^1], afterFirst);
         Assert.Equal([.. expectedFirst[..^1], .. expectedSecond[..^1]], client.ToArray());
         Assert.Equal("BEBE", Encoding.ASCII.GetString(reports.ToArray()));
@@ -43,7 +46,7 @@ public class WorkerAnswerTests
         var reports = new MemoryStream();
         using var worker = new InProcessHandler(observer: new AnswerReporter(reports));
 
-        Assert.Throws<IOException>(() => worker.Answer(ListMacros(10, 'c'), new JsonLineWriter(new ClosedPipe(), endsLines: false)));
+        Assert.Throws<IOException>(() => worker.Answer(ListMacros(10, 'c'), new JsonLineWriter(new ClosedPipe())));
         Assert.Equal("BG", Encoding.ASCII.GetString(reports.ToArray()));
     }
 
@@ -53,21 +56,8 @@ public class WorkerAnswerTests
         var client = new MemoryStream();
         using var worker = new InProcessHandler(observer: new AnswerReporter(new ClosedPipe()));
 
-        Assert.Throws<IOException>(() => worker.Answer(ListMacros(10, 'd'), new JsonLineWriter(client, endsLines: false)));
+        Assert.Throws<IOException>(() => worker.Answer(ListMacros(10, 'd'), new JsonLineWriter(client)));
         Assert.Empty(client.ToArray());
-    }
-
-    [Fact]
-    public void A_worker_refuses_to_write_its_answers_as_whole_lines()
-    {
-        // Its supervisor ends each line: a newline of its own would give the client an empty line.
-        var client = new MemoryStream();
-        var reports = new MemoryStream();
-        using var worker = new InProcessHandler(observer: new AnswerReporter(reports));
-
-        Assert.Throws<ArgumentException>(() => worker.Answer(ListMacros(10, 'e'), new JsonLineWriter(client)));
-        Assert.Empty(client.ToArray());
-        Assert.Empty(reports.ToArray());
     }
 
     // The in-process server's whole answer line to `request`.

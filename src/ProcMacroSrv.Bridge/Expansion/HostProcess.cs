@@ -20,6 +20,13 @@ public static class HostProcess
         return LibC.Poll(ref poll, 1, 0) == 1 && (poll.Revents & LibC.POLLERR) != 0;
     }
 
+    /// <summary>True when a read of <paramref name="fd"/> would not wait: something to read, or its end.</summary>
+    public static bool HasInput(int fd)
+    {
+        var poll = new LibC.PollFd { Fd = fd, Events = LibC.POLLIN };
+        return LibC.Poll(ref poll, 1, 0) == 1 && (poll.Revents & (LibC.POLLIN | LibC.POLLHUP)) != 0;
+    }
+
     /// <summary>
     /// Keeps an inherited descriptor of the server's own (a worker's report pipe) from the
     /// processes that macros start, so that its end is seen when the server's process ends.

@@ -30,9 +30,8 @@ public static class ProtocolStdout
     /// </summary>
     internal static Stream ReserveDescriptor(int fd, int replacement, FileAccess access, string what)
     {
-        var copy = LibC.Fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3);
-        if (copy < 0) throw new IOException($"cannot duplicate {what} for the protocol");
-        if (LibC.Dup2(replacement, fd) < 0) throw new IOException($"cannot point {what} elsewhere");
+        var copy = LibC.SetAside(fd, replacement);
+        if (copy < 0) throw new IOException($"cannot set {what} aside for the protocol");
         return new FileStream(new SafeFileHandle(copy, ownsHandle: true), access, bufferSize: 0);
     }
 }

@@ -50,7 +50,9 @@ internal static unsafe partial class LibC
         public short Revents;
     }
 
+    public const short POLLIN = 0x1;
     public const short POLLERR = 0x8;
+    public const short POLLHUP = 0x10;
 
     [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
@@ -67,6 +69,20 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    /// <summary>
+    /// Sets <paramref name="fd"/>'s file aside on a new close-on-exec descriptor (returned; a
+    /// process a macro starts must not inherit it) and points <paramref name="fd"/> at
+    /// <paramref name="replacement"/>; -1, with nothing changed, when either step fails.
+    /// </summary>
+    public static int SetAside(int fd, int replacement)
+    {
+        var copy = Fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0) return -1;
+        if (Dup2(replacement, fd) >= 0) return copy;
+        Close(copy);
+        return -1;
+    }
 
     [LibraryImport(Lib, EntryPoint = "fflush")]
     public static partial int FFlush(nint stream);

@@ -17,10 +17,7 @@ internal readonly struct StdoutDiversion : IDisposable
     {
         if (Expansion.ProtocolStdout.IsReserved) return new StdoutDiversion(-1);
         LibC.FFlush(0);
-        // Close-on-exec: a process the macro starts must not keep the real stdout open.
-        var saved = LibC.Fcntl(Stdout, LibC.F_DUPFD_CLOEXEC, 3);
-        if (saved >= 0) LibC.Dup2(Stderr, Stdout);
-        return new StdoutDiversion(saved);
+        return new StdoutDiversion(LibC.SetAside(Stdout, Stderr));
     }
 
     /// <inheritdoc/>

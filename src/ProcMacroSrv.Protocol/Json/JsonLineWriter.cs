@@ -4,31 +4,19 @@ namespace ProcMacroSrv.Protocol.Json;
 
 /// <summary>
 /// Writes json-legacy messages as lines (protocol.md section 2.1): the compact message, a
-/// <c>\n</c>, then a flush, so that the peer sees each message as soon as it is complete; or,
-/// when another writer ends the lines (<see cref="EndsLines"/> false), the message and a flush.
+/// <c>\n</c>, then a flush, so that the peer sees each message as soon as it is complete.
 /// </summary>
 public sealed class JsonLineWriter
 {
     private readonly Stream _stream;
     private readonly ChunkedLine _chunks;
-    private readonly bool _endsLines;
 
     /// <summary>Writes to <paramref name="stream"/>; the writer does not own or dispose it.</summary>
-    /// <param name="stream">Where the lines go.</param>
-    /// <param name="endsLines">
-    /// False to leave each line's newline to another writer on the same stream: every message is
-    /// written and flushed without it. (An expansion worker writes its answers so, and its
-    /// supervisor ends each line once it knows the answer is complete.)
-    /// </param>
-    public JsonLineWriter(Stream stream, bool endsLines = true)
+    public JsonLineWriter(Stream stream)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _chunks = new ChunkedLine(_stream);
-        _endsLines = endsLines;
     }
-
-    /// <summary>False when each line's newline is left to another writer on the same stream.</summary>
-    public bool EndsLines => _endsLines;
 
     /// <summary>A line's bytes, sent to the stream whenever a chunk is full.</summary>
     private sealed class ChunkedLine(Stream stream) : IBufferWriter<byte>
@@ -72,13 +60,12 @@ public sealed class JsonLineWriter
             return 0;
         }
 
-        /// <summary>The message and its newline (when <paramref name="newline"/>) in the chunk; empty when it does not fit (or is empty itself, with no newline).</summary>
-        public ReadOnlyMemory<byte> TakeWhole(ReadOnlySpan<byte> message, bool newline)
+        /// <summary>The message and its newline in the chunk, or empty when it does not fit.</summary>
+        public ReadOnlyMemory<byte> TakeWhole(ReadOnlySpan<byte> message)
         {
             Reset();
             if (message.Length >= _chunk.Length) return ReadOnlyMemory<byte>.Empty;
             message.CopyTo(_chunk);
-            if (!newline) return _chunk.AsMemory(0, message.Length);
             _chunk[message.Length] = (byte)'\n';
             return _chunk.AsMemory(0, message.Length + 1);
         }
@@ -105,18 +92,18 @@ public sealed class JsonLineWriter
         EndLine();
     }
 
-    /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line (but for the newline, if this writer does not end lines) and flushes.</summary>
+    /// <summary>Writes <paramref name="message"/> (which must not contain a newline) as a line and flushes.</summary>
     public void WriteLine(ReadOnlySpan<byte> message)
     {
         // As WriteLineAsync: one write when it fits in a chunk, else the message as it is (not
         // copied) and its newline after it.
-        var line = _chunks.TakeWhole(message, _endsLines);
+        var line = _chunks.TakeWhole(message);
         if (line.IsEmpty)
         {
             _stream.Write(message);
-            line = _endsLines ? Newline : ReadOnlyMemory<byte>.Empty;
+            line = Newline;
         }
-        if (!line.IsEmpty) _stream.Write(line.Span);
+        _stream.Write(line.Span);
         _stream.Flush();
     }
 
@@ -132,10 +119,14 @@ public sealed class JsonLineWriter
         return _chunks;
     }
 
-    /// <summary>Ends the line started by <see cref="BeginLine"/>: writes what is left, the newline (if this writer ends lines), and flushes.</summary>
-    public void EndLine()
+    /// <summary>Ends the line started by <see cref="BeginLine"/>: writes what is left, the newline, and flushes.</summary>
+    /// <param name="newline">
+    /// False to leave the newline to another writer on the same stream: an expansion worker writes
+    /// its answers so, and its supervisor ends each line once it knows the answer is complete.
+    /// </param>
+    public void EndLine(bool newline = true)
     {
-        if (_endsLines)
+        if (newline)
         {
             _chunks.GetSpan(1)[0] = (byte)'\n';
             _chunks.Advance(1);
@@ -149,13 +140,13 @@ public sealed class JsonLineWriter
     {
         // A message that fits in a chunk goes out with its newline in one write; a larger one is
         // written as it is (not copied) and its newline after it.
-        var line = _chunks.TakeWhole(message.Span, _endsLines);
+        var line = _chunks.TakeWhole(message.Span);
         if (line.IsEmpty)
         {
             await _stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-            line = _endsLines ? Newline : ReadOnlyMemory<byte>.Empty;
+            line = Newline;
         }
-        if (!line.IsEmpty) await _stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+        await _stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

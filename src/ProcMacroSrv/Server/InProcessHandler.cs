@@ -19,7 +19,7 @@ internal sealed class InProcessHandler : IRequestHandler, IDisposable
     /// <param name="spanMode">The span mode to start in: Id, as every connection does, unless this is a worker taking over a connection in RustAnalyzer mode.</param>
     /// <param name="observer">
     /// An expansion worker's reports to its supervisor, around each answer it writes: the answers
-    /// then go out without their newlines (the output must not end lines), which the supervisor writes.
+    /// then go out without their newlines, which the supervisor writes.
     /// </param>
     public InProcessHandler(SpanMode spanMode = SpanMode.Id, IAnswerObserver? observer = null)
     {
@@ -29,16 +29,16 @@ internal sealed class InProcessHandler : IRequestHandler, IDisposable
 
     public void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output)
     {
-        // An ended line as well would give the client an empty line after the supervisor's newline.
-        if (_observer is not null && output.EndsLines) throw new ArgumentException("a worker's answers must leave their lines to the supervisor", nameof(output));
         try
         {
             var response = Respond(request.Span);
             _observer?.Begins();
             try
             {
-                // The response goes out in chunks as it is written: never held whole in memory.
-                output.WriteResponse(response);
+                // The response goes out in chunks as it is written: never held whole in memory. A
+                // worker leaves the newline to its supervisor.
+                JsonLegacyWriter.WriteResponse(output.BeginLine(), response);
+                output.EndLine(newline: _observer is null);
             }
             catch (IOException)
             {

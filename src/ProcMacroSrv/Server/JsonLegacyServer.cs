@@ -25,14 +25,10 @@ internal sealed class JsonLegacyServer
     private readonly JsonLineWriter _output;
     private readonly IRequestHandler _handler;
 
-    /// <param name="input">The requests.</param>
-    /// <param name="output">The responses.</param>
-    /// <param name="handler">Answers each request.</param>
-    /// <param name="endsLines">False in an expansion worker, whose supervisor ends each answer's line.</param>
-    public JsonLegacyServer(Stream input, Stream output, IRequestHandler handler, bool endsLines = true)
+    public JsonLegacyServer(Stream input, Stream output, IRequestHandler handler)
     {
         _input = new JsonLineReader(input);
-        _output = new JsonLineWriter(output, endsLines);
+        _output = new JsonLineWriter(output);
         _handler = handler;
     }
 

@@ -7,13 +7,22 @@ namespace ProcMacroSrv.Server;
 internal static class RequestLine
 {
     /// <summary>The request's variant (the first key of the object), or null when it cannot be read.</summary>
-    public static string? VariantName(ReadOnlySpan<byte> line)
+    public static string? VariantName(ReadOnlySpan<byte> line) =>
+        TryFindVariant(line, out var name) ? Encoding.UTF8.GetString(name) : null;
+
+    /// <summary>True when the request's variant is <paramref name="name"/> (without decoding it into a string).</summary>
+    public static bool IsVariant(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name) =>
+        TryFindVariant(line, out var variant) && variant.SequenceEqual(name);
+
+    private static bool TryFindVariant(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> name)
     {
+        name = default;
         var open = line.IndexOf((byte)'"');
-        if (open < 0) return null;
+        if (open < 0) return false;
         var close = line[(open + 1)..].IndexOf((byte)'"');
-        if (close < 0 || close > 32) return null;
-        return Encoding.UTF8.GetString(line.Slice(open + 1, close));
+        if (close < 0 || close > 32) return false;
+        name = line.Slice(open + 1, close);
+        return true;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ internal static class ServerCommandLine
     public const string JsonLegacy = "json-legacy";
     public const string Postcard = "bidirectional-postcard-prototype";
 
-    /// <summary>Environment variable: per-request time limit in seconds (default <see cref="DefaultTimeoutSeconds"/>).</summary>
+    /// <summary>Environment variable: how long a request may run before its answer begins, in seconds (default <see cref="DefaultTimeoutSeconds"/>).</summary>
     public const string TimeoutVariable = "PROC_MACRO_SRV_TIMEOUT";
 
     /// <summary>Environment variable: set to 1 to run macros in the server process itself.</summary>
@@ -29,7 +29,7 @@ internal static class ServerCommandLine
     /// <summary>The default worker memory limit: far above any real macro, below taking the machine down.</summary>
     public const long DefaultMemoryLimitMiB = 4096;
 
-    /// <summary>The default per-request time limit: generous, since a cold derive on a huge item can take seconds.</summary>
+    /// <summary>The default time limit (until an answer begins): generous, since a cold derive on a huge item can take seconds.</summary>
     public const double DefaultTimeoutSeconds = 60;
 
     /// <summary>
@@ -112,10 +112,11 @@ internal static class ServerCommandLine
         // The supervisor runs no macro, so fd 1 stays the client's stdout: its workers inherit it
         // and write their answers there themselves. A FileStream, not Console's stream, which
         // takes a closed pipe for success: a gone client must end the server.
-        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        const int clientStdout = 1;
+        using var stdout = new FileStream(new SafeFileHandle(clientStdout, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         // Workers are started from this thread, which serves until the end: the kernel ties each
         // worker's life to the thread that started it (HostProcess.EndWithParent).
-        using var isolated = new IsolatedHandler(timeout, memoryLimit);
+        using var isolated = new IsolatedHandler(timeout, memoryLimit, clientStdout);
         return new JsonLegacyServer(Console.OpenStandardInput(), stdout, isolated).Run();
     }
 
@@ -127,13 +128,16 @@ internal static class ServerCommandLine
     public static int RunWorker(string[] args)
     {
         var usage = $"{ExpansionWorker.Subcommand} is started by the server itself: {ExpansionWorker.Subcommand} REPORTS-FD id|rust-analyzer";
-        if (args.Length != 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var reportsFd)) return Usage(usage);
-        SpanMode? spanMode = Enum.GetValues<SpanMode>().Where(m => ExpansionWorker.SpanModeArgument(m) == args[1]).Cast<SpanMode?>().FirstOrDefault();
-        if (spanMode is null) return Usage(usage);
+        if (args.Length != 2
+            || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var reportsFd)
+            || !ExpansionWorker.TryParseSpanModeArgument(args[1], out var spanMode))
+        {
+            return Usage(usage);
+        }
         AnonymousPipeClientStream reportsPipe;
         try
         {
-            reportsPipe = new AnonymousPipeClientStream(PipeDirection.Out, args[0]);
+            reportsPipe = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(reportsFd, ownsHandle: true));
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
         {
@@ -153,7 +157,7 @@ internal static class ServerCommandLine
             // macro ends, as before there was one.
             Console.Error.WriteLine($"proc-macro-srv: expansion worker: {e.Message}; serving anyway");
         }
-        return ServeInProcess(spanMode.Value, new AnswerReporter(reports));
+        return ServeInProcess(spanMode, new AnswerReporter(reports));
     }
 
     // Serves in this process, on the macros' own thread (one request at a time, no hand-over per
@@ -164,6 +168,6 @@ internal static class ServerCommandLine
         using var requests = ProtocolStdin.Reserve();
         using var stdout = ProtocolStdout.Reserve();
         using var local = new InProcessHandler(spanMode, reporter);
-        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, stdout, local, endsLines: reporter is null).Run());
+        return ProcMacroLibrary.HostOnExpansionThread(() => new JsonLegacyServer(requests, stdout, local).Run());
     }
 }

@@ -11,7 +11,7 @@ internal enum WorkerFailureKind
 {
     /// <summary>The worker process ended (a signal, <c>process::exit</c>, out of memory).</summary>
     Died,
-    /// <summary>The worker did not answer within the time limit and was killed.</summary>
+    /// <summary>The worker had not begun its answer within the time limit and was killed.</summary>
     TimedOut,
     /// <summary>The worker's resident memory passed the limit and it was killed.</summary>
     OutOfMemory,
@@ -95,6 +95,13 @@ internal sealed class ExpansionWorker : IDisposable
     /// <summary>The worker's argument for a span mode.</summary>
     public static string SpanModeArgument(SpanMode mode) => mode == SpanMode.RustAnalyzer ? "rust-analyzer" : "id";
 
+    /// <summary>The span mode a worker's argument names (<see cref="SpanModeArgument"/>).</summary>
+    public static bool TryParseSpanModeArgument(string argument, out SpanMode mode)
+    {
+        mode = argument == "rust-analyzer" ? SpanMode.RustAnalyzer : SpanMode.Id;
+        return argument is "rust-analyzer" or "id";
+    }
+
     /// <summary>True once the worker process has ended (for example killed while idle).</summary>
     public bool HasExited => _process.HasExited;
 
@@ -107,9 +114,10 @@ internal sealed class ExpansionWorker : IDisposable
     /// <param name="request">The request line, without its newline.</param>
     /// <param name="timeout">How long the worker may take before it begins answering.</param>
     /// <param name="memoryLimit">The most resident memory (bytes) the worker may use before it begins answering.</param>
+    /// <param name="clientStdout">The client's stdout (the descriptor the worker writes its answers to), watched for a reader while the macro runs.</param>
     /// <param name="partial">True when the worker ended while its answer was being written.</param>
     /// <exception cref="IOException">The client has gone (the worker could not write the answer, or the watchdog found nobody reading stdout).</exception>
-    public WorkerFailure? Exchange(ReadOnlyMemory<byte> request, TimeSpan timeout, long memoryLimit, out bool partial)
+    public WorkerFailure? Exchange(ReadOnlyMemory<byte> request, TimeSpan timeout, long memoryLimit, int clientStdout, out bool partial)
     {
         partial = false;
         try
@@ -126,14 +134,14 @@ internal sealed class ExpansionWorker : IDisposable
         // worker when it passes the time or memory limit, which ends the read. Memory is watched,
         // not waited for: with overcommit the kernel's OOM killer may pick any process, and a
         // macro filling memory would take the machine down first.
-        var watchdog = new Watchdog(this, timeout, memoryLimit);
+        var watchdog = new Watchdog(this, timeout, memoryLimit, clientStdout);
         var report = NextReport();
         // Once the answer has begun the macro is done: the limits stop applying.
         var verdict = watchdog.Stop();
         // No reader left: no fault of the request or the worker; the server ends, as for any lost client.
         if (watchdog.ClientGone) throw new IOException("the client closed its end of stdout");
         if (report != AnswerReport.Begins) return verdict ?? Died();
-        // A limit reached at the very moment the answer began may still kill the worker while it
+        // A limit reached between this read and Stop may still have killed the worker while it
         // writes: the outcome is what the worker reports next, not the verdict.
         switch (NextReport())
         {
@@ -148,6 +156,9 @@ internal sealed class ExpansionWorker : IDisposable
                 return verdict ?? Died();
         }
     }
+
+    // True when a report (or the end of the worker's reports) is waiting to be read.
+    private bool HasReportWaiting() => HostProcess.HasInput((int)_reports.SafePipeHandle.DangerousGetHandle());
 
     // The next report byte, or -1 when the worker has ended (its end of the pipe closed).
     private int NextReport()
@@ -168,6 +179,7 @@ internal sealed class ExpansionWorker : IDisposable
         private readonly ExpansionWorker _worker;
         private readonly TimeSpan _timeout;
         private readonly long _memoryLimit;
+        private readonly int _clientStdout;
         private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
         private readonly Timer _timer;
         private readonly Lock _lock = new();
@@ -177,11 +189,12 @@ internal sealed class ExpansionWorker : IDisposable
         /// <summary>True when the worker was stopped because nobody reads stdout any more (not a failure of it).</summary>
         public bool ClientGone { get; private set; }
 
-        public Watchdog(ExpansionWorker worker, TimeSpan timeout, long memoryLimit)
+        public Watchdog(ExpansionWorker worker, TimeSpan timeout, long memoryLimit, int clientStdout)
         {
             _worker = worker;
             _timeout = timeout;
             _memoryLimit = memoryLimit;
+            _clientStdout = clientStdout;
             _timer = new Timer(_ => Check(), null, MemoryPollInterval, MemoryPollInterval);
         }
 
@@ -189,7 +202,9 @@ internal sealed class ExpansionWorker : IDisposable
         {
             lock (_lock)
             {
-                if (_stopped || _verdict is not null || ClientGone) return;
+                // A report waiting to be read means the answer has begun (or the worker has ended):
+                // the limits no longer apply, though this side has not read it yet.
+                if (_stopped || _verdict is not null || ClientGone || _worker.HasReportWaiting()) return;
                 if (System.Diagnostics.Stopwatch.GetElapsedTime(_started) > _timeout)
                 {
                     _verdict = new WorkerFailure(WorkerFailureKind.TimedOut, $"no answer within {_timeout.TotalSeconds:0.###} s");
@@ -199,7 +214,7 @@ internal sealed class ExpansionWorker : IDisposable
                     _verdict = new WorkerFailure(WorkerFailureKind.OutOfMemory,
                         $"it used {resident >> 20} MiB, over the limit of {_memoryLimit >> 20} MiB");
                 }
-                else if (HostProcess.ReaderGone(ClientStdout))
+                else if (HostProcess.ReaderGone(_clientStdout))
                 {
                     // A long expansion nobody will read: stop it now rather than at the time limit.
                     ClientGone = true;
@@ -227,9 +242,6 @@ internal sealed class ExpansionWorker : IDisposable
 
     // How often the watchdog looks at the time, the memory and the client's stdout.
     private static readonly TimeSpan MemoryPollInterval = TimeSpan.FromMilliseconds(100);
-
-    // The supervisor's stdout is the client's (fd 1, not redirected: see ServerCommandLine).
-    private const int ClientStdout = 1;
 
     // VmRSS from /proc, read while the worker runs; null once it is gone.
     private long? ResidentBytes()

@@ -14,29 +14,34 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
 {
     private readonly TimeSpan _timeout;
     private readonly long _memoryLimit;
+    private readonly int _clientStdout;
     private ExpansionWorker? _worker;
     private SpanMode _spanMode = SpanMode.Id;
 
-    public IsolatedHandler(TimeSpan timeout, long memoryLimit)
+    /// <param name="timeout">How long a worker may take before it begins an answer.</param>
+    /// <param name="memoryLimit">The most resident memory (bytes) a worker may use before it begins an answer.</param>
+    /// <param name="clientStdout">The client's stdout, which the workers inherit and write their answers to.</param>
+    public IsolatedHandler(TimeSpan timeout, long memoryLimit, int clientStdout)
     {
         _timeout = timeout;
         _memoryLimit = memoryLimit;
+        _clientStdout = clientStdout;
         // Started before the first request arrives, so that its start-up overlaps the client's.
         _worker = ExpansionWorker.Start(_spanMode);
     }
 
     public void Answer(ReadOnlyMemory<byte> request, JsonLineWriter output)
     {
-        var variant = RequestLine.VariantName(request.Span);
         var failure = Exchange(request, out var partial);
         if (failure is null)
         {
             // The worker holds back the newline: the answer is the client's only now.
             output.WriteLine([]);
-            if (variant == "SetConfig" && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
+            if (RequestLine.IsVariant(request.Span, "SetConfig"u8) && TryReadSpanMode(request.Span) is { } mode) _spanMode = mode;
             return;
         }
 
+        var variant = RequestLine.VariantName(request.Span);
         _worker!.Dispose();
         _worker = null;
         var what = Describe(request.Span, variant);
@@ -63,11 +68,11 @@ internal sealed class IsolatedHandler : IRequestHandler, IDisposable
         if (_worker is { HasExited: true }) Replace();
         // A new worker starts in the connection's span mode.
         _worker ??= ExpansionWorker.Start(_spanMode);
-        var failure = _worker.Exchange(request, _timeout, _memoryLimit, out partial);
+        var failure = _worker.Exchange(request, _timeout, _memoryLimit, _clientStdout, out partial);
         if (failure?.Kind != WorkerFailureKind.GoneBeforeRequest) return failure;
         Replace();
         _worker = ExpansionWorker.Start(_spanMode);
-        return _worker.Exchange(request, _timeout, _memoryLimit, out partial);
+        return _worker.Exchange(request, _timeout, _memoryLimit, _clientStdout, out partial);
     }
 
     private void Replace()
