@@ -190,7 +190,8 @@ public sealed class Group : TokenTree
         get => _sides?.DocComment;
         init
         {
-            if (value is not null || _sides is not null) _sides = new Sides(_sides?.Open ?? _entire, _sides?.Close ?? _entire, value);
+            // At construction a group has no doc comment yet: only a real one needs its sides.
+            if (value is not null) _sides = new Sides(_sides?.Open ?? _entire, _sides?.Close ?? _entire, value);
         }
     }
 

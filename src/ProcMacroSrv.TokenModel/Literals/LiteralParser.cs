@@ -40,19 +40,19 @@ public sealed class LiteralParseResult
 /// </summary>
 public static class LiteralParser
 {
-    // One set of lexer options per edition: Literal::from_str runs for every literal a macro
-    // makes from text, and needs no new options object each time.
-    private static readonly ParseOptions[] OptionsByEdition =
-        [.. Enum.GetValues<Edition>().Select(edition => new ParseOptions(edition, SkipShebang: false))];
+    // One set of lexer options per edition, at the edition's value: Literal::from_str runs for
+    // every literal a macro makes from text, and needs no new options object each time.
+    private static readonly ParseOptions[] OptionsByEdition = MakeOptionsByEdition();
 
-    private static ParseOptions OptionsFor(Edition edition)
+    private static ParseOptions[] MakeOptionsByEdition()
     {
-        foreach (var options in OptionsByEdition)
-        {
-            if (options.Edition == edition) return options;
-        }
-        return new ParseOptions(edition, SkipShebang: false);
+        var editions = Enum.GetValues<Edition>();
+        var table = new ParseOptions[(int)editions.Max() + 1];
+        foreach (var edition in editions) table[(int)edition] = new ParseOptions(edition, SkipShebang: false);
+        return table;
     }
+
+    private static ParseOptions OptionsFor(Edition edition) => OptionsByEdition[(int)edition];
 
     /// <summary>Parses <paramref name="text"/>; the literal gets <paramref name="span"/> (rustc gives it the call site).</summary>
     public static LiteralParseResult Parse(string text, Span span = default, Edition edition = Edition.Edition2021)
