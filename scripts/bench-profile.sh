@@ -15,7 +15,7 @@ server_dir=artifacts/bench/server
 out=artifacts/bench/perf
 mkdir -p "$out"
 if [[ "${PUBLISH:-0}" == 1 || ! -x "$server_dir/proc-macro-srv" ]]; then
-    dotnet publish src/ProcMacroSrv -c Release -p:AotBuild=true -o "$server_dir" -nologo -v quiet
+    bash scripts/publish-server.sh "$server_dir" -nologo -v quiet
 fi
 dotnet build bench/ProcMacroSrv.Bench.Sessions -c Release -nologo -v quiet
 harness=bench/ProcMacroSrv.Bench.Sessions/bin/Release/net10.0/ProcMacroSrv.Bench.Sessions.dll

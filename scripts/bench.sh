@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 server_dir=artifacts/bench/server
 echo "publishing the NativeAOT server into $server_dir ..."
-dotnet publish src/ProcMacroSrv -c Release -p:AotBuild=true -o "$server_dir" -nologo -v quiet
+bash scripts/publish-server.sh "$server_dir" -nologo -v quiet
 dotnet build bench/ProcMacroSrv.Bench.Sessions -c Release -nologo -v quiet
 exec dotnet bench/ProcMacroSrv.Bench.Sessions/bin/Release/net10.0/ProcMacroSrv.Bench.Sessions.dll \
     --server "$server_dir/proc-macro-srv" "$@"

@@ -19,8 +19,11 @@ export PROC_MACRO_SRV_FUZZ_SECONDS="${PROC_MACRO_SRV_FUZZ_SECONDS:-10}"
 
 # The server users run, as scripts/test.sh tests it: the NativeAOT build (memory and time per
 # expansion in the report are that build's), unless PROC_MACRO_SRV_EXECUTABLE names another.
-if [[ -z "${PROC_MACRO_SRV_EXECUTABLE:-}" ]]; then
-    dotnet publish src/ProcMacroSrv -c Release -p:AotBuild=true -o artifacts/published -nologo -v quiet
+server="the published (NativeAOT) \`proc-macro-srv\` executable"
+if [[ -n "${PROC_MACRO_SRV_EXECUTABLE:-}" ]]; then
+    server="\`$(basename "$PROC_MACRO_SRV_EXECUTABLE")\` (PROC_MACRO_SRV_EXECUTABLE)"
+else
+    bash scripts/publish-server.sh artifacts/published -nologo -v quiet
     export PROC_MACRO_SRV_EXECUTABLE="$PWD/artifacts/published/proc-macro-srv"
 fi
 project=tests/ProcMacroSrv.Reliability.Tests
@@ -30,5 +33,5 @@ dotnet test "$project" -c Release --no-build --results-directory "$work" --logge
 
 toolchain=$(rustup run stable rustc -V 2>/dev/null || echo "rustup stable")
 dotnet "$project/bin/Release/net10.0/ProcMacroSrv.Reliability.Tests.dll" report \
-    "$PROC_MACRO_SRV_RELIABILITY_LOG" "$work/results.trx" RELIABILITY.md "$toolchain"
+    "$PROC_MACRO_SRV_RELIABILITY_LOG" "$work/results.trx" RELIABILITY.md "$toolchain" "$server"
 exit "$status"

@@ -15,7 +15,8 @@ namespace ProcMacroSrv.Bench.Sessions;
 /// this process with the same library calls the server's in-process handler makes (JSON read →
 /// decode → library lookup → expand → encode → JSON write), each phase timed with a Stopwatch.
 /// Runs on the JIT build of the libraries (after warm-up), not the AOT server, so absolute
-/// numbers differ a little; the split is what matters. Isolation's relay is not included.
+/// numbers differ a little; the split is what matters. What isolation adds (the request's way
+/// through the supervisor, the reports) is not included.
 /// </summary>
 internal static class Breakdown
 {
@@ -27,9 +28,10 @@ internal static class Breakdown
         var env = RequestFactory.CargoEnvironment(currentDir, "bench-app");
         var cache = new ProcMacroLibraryCache();
         var output = new ArrayBufferWriter<byte>(1 << 20);
+        var buffers = new WireBuffers();
         var iterations = options.Rounds ?? (options.Quick ? 5 : 15);
         var report = new StringBuilder();
-        report.AppendLine($"In-process phase breakdown, median ms of {iterations} runs after 3 warm-ups (JIT, .NET {Environment.Version}); allocated KiB is the mean per request, all phases (without the server's reused wire buffers).");
+        report.AppendLine($"In-process phase breakdown, median ms of {iterations} runs after 3 warm-ups (JIT, .NET {Environment.Version}); allocated KiB is the mean per request, all phases, with the FlatTree arrays lent as the server lends them.");
         report.AppendLine();
         report.AppendLine("| case | request KiB | response KiB | bridge calls | " + string.Join(" | ", Phases) + " | total | expand share | allocated KiB |");
         report.AppendLine("|---|--:|--:|--:|" + string.Concat(Enumerable.Repeat("--:|", Phases.Length)) + "--:|--:|--:|");
@@ -45,21 +47,19 @@ internal static class Breakdown
                 var samples = Phases.Select(_ => new List<double>()).ToArray();
                 var allocated = 0L;
                 var bridgeCalls = 0;
-                var responseBytes = 0;
                 for (var i = 0; i < iterations + 3; i++)
                 {
                     var t = new long[Phases.Length + 1];
                     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-                    var result = Expand(cache, request.Json, output, t);
+                    var result = Expand(cache, request.Json, output, buffers, t);
                     if (i < 3) continue;
                     allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                     for (var p = 0; p < Phases.Length; p++) samples[p].Add(Stopwatch.GetElapsedTime(t[p], t[p + 1]).TotalMilliseconds);
                     bridgeCalls = result.BridgeCalls;
-                    responseBytes = output.WrittenCount;
                 }
                 var medians = samples.Select(Stats.Median).ToArray();
                 var total = medians.Sum();
-                var line = $"| {name} | {request.Json.Length / 1024.0:0.0} | {responseBytes / 1024.0:0.0} | {bridgeCalls} | "
+                var line = $"| {name} | {request.Json.Length / 1024.0:0.0} | {output.WrittenCount / 1024.0:0.0} | {bridgeCalls} | "
                            + string.Join(" | ", medians.Select(m => m.ToString("0.000", CultureInfo.InvariantCulture)))
                            + $" | {total:0.000} | {medians[3] / total:P0} | {allocated / 1024.0 / iterations:0} |";
                 report.AppendLine(line);
@@ -92,16 +92,17 @@ internal static class Breakdown
     /// phase (<paramref name="timestamps"/>: one before each phase and one after the last, when
     /// given); throws when the macro fails.
     /// </summary>
-    public static ExpansionResult Expand(ProcMacroLibraryCache cache, byte[] json, ArrayBufferWriter<byte> output, long[]? timestamps = null)
+    public static ExpansionResult Expand(ProcMacroLibraryCache cache, byte[] json, ArrayBufferWriter<byte> output, WireBuffers buffers, long[]? timestamps = null)
     {
         void Mark(int phase)
         {
             if (timestamps is not null) timestamps[phase] = Stopwatch.GetTimestamp();
         }
         Mark(0);
-        var parsed = (ExpandMacroRequest)JsonLegacyReader.ReadRequest(json);
+        var parsed = (ExpandMacroRequest)JsonLegacyReader.ReadRequest(json, buffers);
         Mark(1);
         var input = ExpansionInput.Decode(parsed, SpanMode.RustAnalyzer);
+        buffers.Reclaim();
         Mark(2);
         var library = cache.Get(parsed.Lib);
         Mark(3);
@@ -112,10 +113,11 @@ internal static class Breakdown
             CurrentDirectory = parsed.CurrentDir,
         });
         Mark(4);
-        var response = result.Output is { } tokens ? input.EncodeResult(tokens) : input.EncodeError(result.PanicMessage ?? "");
+        var response = result.Output is { } tokens ? input.EncodeResult(tokens, buffers) : input.EncodeError(result.PanicMessage ?? "");
         Mark(5);
         output.ResetWrittenCount();
         JsonLegacyWriter.WriteResponse(output, response);
+        buffers.Reclaim();
         Mark(6);
         if (result.Output is null) throw new InvalidOperationException($"{parsed.MacroName}: the macro failed: {result.PanicMessage}");
         return result;
@@ -123,5 +125,5 @@ internal static class Breakdown
 
     /// <summary>How many bridge calls the macro makes to answer <paramref name="json"/> (one in-process expansion).</summary>
     public static int BridgeCalls(ProcMacroLibraryCache cache, byte[] json) =>
-        Expand(cache, json, new ArrayBufferWriter<byte>()).BridgeCalls;
+        Expand(cache, json, new ArrayBufferWriter<byte>(), new WireBuffers()).BridgeCalls;
 }

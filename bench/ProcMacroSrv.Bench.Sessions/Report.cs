@@ -189,23 +189,26 @@ internal static class Report
     private static List<(string Shape, double Small, double Large, double Factor)> Scaling(RunResult run, string server)
     {
         var list = new List<(string, double, double, double)>();
-        foreach (var group in run.Cases.GroupBy(c => c.Shape))
+        foreach (var shape in run.Cases.Select(c => c.Shape).Distinct())
         {
-            var small = group.FirstOrDefault(c => c.Size == 10);
-            var large = group.FirstOrDefault(c => c.Size == 1000);
-            if (small is null || large is null || !small.By.TryGetValue(server, out var s) || !large.By.TryGetValue(server, out var l)) continue;
-            list.Add((group.Key, s.Median, l.Median, l.Median / s.Median));
+            if (Ends(run, shape) is not var (small, large) || !small.By.TryGetValue(server, out var s) || !large.By.TryGetValue(server, out var l)) continue;
+            list.Add((shape, s.Median, l.Median, l.Median / s.Median));
         }
         return list;
     }
 
     // The macro's own growth: its bridge calls at n=1000 ÷ at n=10.
-    private static (int Small, int Large, double Factor)? CallScaling(RunResult run, string shape)
-    {
-        var small = run.Cases.FirstOrDefault(c => c.Shape == shape && c.Size == 10)?.BridgeCalls;
-        var large = run.Cases.FirstOrDefault(c => c.Shape == shape && c.Size == 1000)?.BridgeCalls;
-        return small is > 0 && large is > 0 ? (small.Value, large.Value, (double)large.Value / small.Value) : null;
-    }
+    private static (int Small, int Large, double Factor)? CallScaling(RunResult run, string shape) =>
+        Ends(run, shape) is var (small, large) && small.BridgeCalls is > 0 and var s && large.BridgeCalls is > 0 and var l
+            ? (s, l, (double)l / s)
+            : null;
+
+    // A macro's cases at n=10 and n=1000, when both ran.
+    private static (CaseResult Small, CaseResult Large)? Ends(RunResult run, string shape) =>
+        run.Cases.FirstOrDefault(c => c.Shape == shape && c.Size == 10) is { } small
+        && run.Cases.FirstOrDefault(c => c.Shape == shape && c.Size == 1000) is { } large
+            ? (small, large)
+            : null;
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 }

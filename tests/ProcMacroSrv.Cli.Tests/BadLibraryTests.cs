@@ -136,7 +136,7 @@ public sealed class BadLibraryTests
             arguments.Insert(0, "-DDRESSED_AS_RUST");
         }
 
-        ChildProcess.RunTool("gcc", arguments, dir.Path);
+        ProcessRunner.RunChecked("gcc", arguments, dir.Path);
         return library;
     }
 }

@@ -25,10 +25,6 @@ internal static class ChildProcess
         return ProcessRunner.Run(fileName, arguments, workingDirectory, variables, timeout ?? TimeSpan.FromMinutes(2));
     }
 
-    /// <summary>Runs a tool the tests depend on (nm, gcc, rustc); fails the test if it does not succeed (<see cref="ProcessRunner.RunChecked"/>).</summary>
-    public static ProcessResult RunTool(string fileName, IEnumerable<string> arguments, string? workingDirectory = null) =>
-        ProcessRunner.RunChecked(fileName, arguments, workingDirectory);
-
     /// <summary>Fails the test (showing both streams) unless the process exited with <paramref name="expected"/>.</summary>
     public static ProcessResult ShouldExit(this ProcessResult result, int expected)
     {

@@ -37,7 +37,7 @@ internal static class CwdProbe
         var source = directory.File("cwd_probe.rs");
         File.WriteAllText(source, Source);
         var output = directory.File("libcwd_probe.so");
-        ChildProcess.RunTool(
+        ProcessRunner.RunChecked(
             Toolchains.Stable.RustcPath,
             ["--crate-name", "cwd_probe", "--crate-type", "proc-macro", "--edition", "2021", source, "-o", output],
             directory.Path);

@@ -123,7 +123,7 @@ internal static class Binutils
     /// <summary>The defined dynamic symbol named <c>__rustc_proc_macro_decls_&lt;hash&gt;__</c>, from <c>nm -D</c>.</summary>
     public static string RegistrarSymbol(string dylib)
     {
-        var nm = ChildProcess.RunTool("nm", ["-D", "--defined-only", dylib]);
+        var nm = ProcessRunner.RunChecked("nm", ["-D", "--defined-only", dylib]);
         var symbols = nm.StandardOutputLines
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
             .Where(name => Regex.IsMatch(name, "^__rustc_proc_macro_decls_[0-9a-f]+__$"))

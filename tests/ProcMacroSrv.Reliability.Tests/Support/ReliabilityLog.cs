@@ -9,8 +9,8 @@ namespace ProcMacroSrv.Reliability.Tests.Support;
 /// <param name="Scenario">The fault or input tried.</param>
 /// <param name="Times">How many times it was tried.</param>
 /// <param name="Answer">What the server answered (or what the fuzzed component did).</param>
-/// <param name="KeptServing">Whether a valid request afterwards got its right answer.</param>
-internal sealed record ReliabilityRecord(string Area, string Scenario, long Times, string Answer, bool KeptServing);
+/// <param name="KeptServing">Whether a valid request afterwards got its right answer; null when the server is meant to end (its client or supervisor gone).</param>
+internal sealed record ReliabilityRecord(string Area, string Scenario, long Times, string Answer, bool? KeptServing);
 
 /// <summary>
 /// Collects what the tests tried when <c>PROC_MACRO_SRV_RELIABILITY_LOG</c> names a file
@@ -22,7 +22,17 @@ internal static partial class ReliabilityLog
     public const string Variable = "PROC_MACRO_SRV_RELIABILITY_LOG";
     private static readonly Lock s_lock = new();
 
-    public static void Record(string area, string scenario, string answer, bool keptServing, long times = 1)
+    public static void Record(string area, string scenario, string answer, bool keptServing, long times = 1) =>
+        Write(area, scenario, answer, keptServing, times);
+
+    public static void Record(string area, string scenario, Answer answer, bool keptServing, long times = 1) =>
+        Record(area, scenario, answer.Summary, keptServing, times);
+
+    /// <summary>A fault after which the server is meant to end (no request can follow it).</summary>
+    public static void RecordIntendedEnd(string area, string scenario, string answer) =>
+        Write(area, scenario, answer, keptServing: null, times: 1);
+
+    private static void Write(string area, string scenario, string answer, bool? keptServing, long times)
     {
         var path = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(path)) return;
@@ -30,9 +40,6 @@ internal static partial class ReliabilityLog
         var line = JsonSerializer.Serialize(record) + "\n";
         lock (s_lock) File.AppendAllText(path, line);
     }
-
-    public static void Record(string area, string scenario, Answer answer, bool keptServing, long times = 1) =>
-        Record(area, scenario, answer.Summary, keptServing, times);
 
     /// <summary>Replaces this machine's paths in a message by placeholders.</summary>
     public static string Sanitize(string text)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using ProcMacroSrv.Client;
 using ProcMacroSrv.Protocol;
@@ -62,9 +63,18 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>What the server and its workers wrote to stderr so far (the last 64 KiB).</summary>
     public string StandardError => Process.StandardError ?? string.Empty;
 
-    public static TestServer Start(ServerSettings? settings = null)
+    public static TestServer Start(ServerSettings? settings = null) =>
+        new(ProcMacroServerProcess.Start(ExecutablePath, Options(settings ?? new ServerSettings())));
+
+    /// <summary>
+    /// How <see cref="Start"/> starts the server, for a test that must hold its streams itself
+    /// (to close stdout under it): rust-analyzer's way, with the test's settings.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(ServerSettings? settings = null) =>
+        ProcMacroServerProcess.CreateStartInfo(ExecutablePath, Options(settings ?? new ServerSettings()));
+
+    private static ProcMacroServerOptions Options(ServerSettings settings)
     {
-        settings ??= new ServerSettings();
         var options = new ProcMacroServerOptions
         {
             CaptureStandardError = true,
@@ -89,7 +99,7 @@ internal sealed class TestServer : IAsyncDisposable
                 break;
         }
         foreach (var (name, value) in settings.Environment) options.Environment[name] = value;
-        return new TestServer(ProcMacroServerProcess.Start(ExecutablePath, options));
+        return options;
     }
 
     /// <summary>rust-analyzer's handshake, ending in <paramref name="mode"/>.</summary>
